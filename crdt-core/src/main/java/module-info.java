@@ -1,0 +1,18 @@
+/**
+ * Converge: CRDTs and causality types for the JVM.
+ *
+ * <p>Every replicated type is an immutable value whose {@code merge} is the join of a
+ * join-semilattice ({@link dev.converge.Lattice}): replicas that exchange state in any order, any
+ * number of times, end up equal.
+ *
+ * <ul>
+ *   <li>{@link dev.converge}: the lattice contract, {@link dev.converge.Causality} and
+ *       {@link dev.converge.ReplicaId};
+ *   <li>{@link dev.converge.causal}: dots, version vectors, causal contexts, dotted version
+ *       vectors and {@link dev.converge.causal.Siblings} (the DVVSet of Riak).
+ * </ul>
+ */
+module dev.converge.core {
+  exports dev.converge;
+  exports dev.converge.causal;
+}

@@ -1,0 +1,46 @@
+package dev.converge.causal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.ReplicaId;
+import org.junit.jupiter.api.Test;
+
+final class ReplicaIdAndDotTest {
+
+  @Test
+  void replicaId_isEqualByValue_andOrderedByString() {
+    String dynamic = new StringBuilder("node-").append(1).toString();
+    assertEquals(ReplicaId.of("node-1"), ReplicaId.of(dynamic));
+    assertEquals(ReplicaId.of("node-1").hashCode(), ReplicaId.of(dynamic).hashCode());
+    assertNotEquals(ReplicaId.of("node-1"), ReplicaId.of("node-2"));
+    assertTrue(ReplicaId.of("a").compareTo(ReplicaId.of("b")) < 0);
+    assertEquals("node-1", ReplicaId.of("node-1").toString());
+  }
+
+  @Test
+  void replicaId_rejectsNullAndEmpty() {
+    assertThrows(NullPointerException.class, () -> ReplicaId.of(null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicaId.of(""));
+    assertTrue(e.getMessage().contains("non-empty"), e.getMessage());
+  }
+
+  @Test
+  void dot_rejectsCounterBelowOne_withTheValue() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dot(ReplicaId.of("a"), 0));
+    assertTrue(e.getMessage().contains("0") && e.getMessage().contains("counter"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Dot.of(ReplicaId.of("a"), -3));
+    assertThrows(NullPointerException.class, () -> new Dot(null, 1));
+  }
+
+  @Test
+  void dot_ordersByReplicaThenCounter() {
+    ReplicaId a = ReplicaId.of("a");
+    ReplicaId b = ReplicaId.of("b");
+    assertTrue(new Dot(a, 9).compareTo(new Dot(b, 1)) < 0);
+    assertTrue(new Dot(a, 1).compareTo(new Dot(a, 2)) < 0);
+    assertEquals("a:3", new Dot(a, 3).toString());
+  }
+}

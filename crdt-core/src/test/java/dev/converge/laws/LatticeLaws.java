@@ -1,0 +1,164 @@
+package dev.converge.laws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Causality;
+import dev.converge.Lattice;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The join-semilattice laws of DESIGN.md section 5, checked on states built from operation
+ * histories. A type's test extends this suite and supplies its {@link Model}; it inherits every law.
+ *
+ * <p>Each law runs {@link #tries()} generated cases (1,000 by default). A failure prints the seed,
+ * the shrunk history and the states; {@code -Dconverge.seed=N} re-runs that case.
+ *
+ * @param <T> the lattice type
+ */
+public abstract class LatticeLaws<T extends Lattice<T>> {
+
+  /** The type's model: its empty state and random operations. */
+  protected abstract Model<T> model();
+
+  /** Cases per law. */
+  protected int tries() {
+    return 1_000;
+  }
+
+  /** The longest history generated. */
+  protected int maxSteps() {
+    return 30;
+  }
+
+  private void forAll(String law, Consumer<List<T>> check) {
+    Model<T> model = model();
+    Property.forAll(
+        getClass().getSimpleName() + "." + law,
+        tries(),
+        random -> LawCase.random(model, random, maxSteps()),
+        LawCase::shrink,
+        c -> check.accept(c.states()));
+  }
+
+  @Test
+  public void merge_isIdempotent() {
+    forAll("merge_isIdempotent", s -> {
+      T a = s.get(0);
+      assertEquals(a, a.merge(a), "a.merge(a) == a");
+    });
+  }
+
+  @Test
+  public void merge_isCommutative() {
+    forAll("merge_isCommutative", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      assertEquals(a.merge(b), b.merge(a), "a.merge(b) == b.merge(a)");
+    });
+  }
+
+  @Test
+  public void merge_isAssociative() {
+    forAll("merge_isAssociative", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      T c = s.get(2);
+      assertEquals(a.merge(b).merge(c), a.merge(b.merge(c)), "(a.merge(b)).merge(c) == a.merge(b.merge(c))");
+    });
+  }
+
+  @Test
+  public void empty_isIdentity() {
+    T empty = model().empty();
+    forAll("empty_isIdentity", s -> {
+      T a = s.get(0);
+      assertEquals(a, empty.merge(a), "empty.merge(a) == a");
+      assertEquals(a, a.merge(empty), "a.merge(empty) == a");
+      assertTrue(empty.compare(a).isBeforeOrEqual(), "empty.compare(a) is BEFORE or EQUAL, was " + empty.compare(a));
+    });
+  }
+
+  @Test
+  public void merge_isUpperBound() {
+    forAll("merge_isUpperBound", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      T m = a.merge(b);
+      assertTrue(a.compare(m).isBeforeOrEqual(), "a.compare(a.merge(b)) is BEFORE or EQUAL, was " + a.compare(m));
+      assertTrue(b.compare(m).isBeforeOrEqual(), "b.compare(a.merge(b)) is BEFORE or EQUAL, was " + b.compare(m));
+    });
+  }
+
+  @Test
+  public void compare_agreesWithMerge() {
+    forAll("compare_agreesWithMerge", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      Causality order = a.compare(b);
+      T m = a.merge(b);
+      assertEquals(order.reverse(), b.compare(a), "b.compare(a) is a.compare(b) reversed");
+      assertEquals(order == Causality.EQUAL, a.equals(b), "EQUAL iff equals; compare was " + order);
+      assertEquals(order == Causality.BEFORE, m.equals(b) && !a.equals(b), "BEFORE iff a.merge(b) == b != a; compare was " + order);
+      assertEquals(order == Causality.AFTER, m.equals(a) && !a.equals(b), "AFTER iff a.merge(b) == a != b; compare was " + order);
+      if (order == Causality.CONCURRENT) {
+        assertNotEquals(a, m, "a concurrent merge differs from a");
+        assertNotEquals(b, m, "a concurrent merge differs from b");
+      }
+    });
+  }
+
+  @Test
+  public void merge_returnsDominatingOperand() {
+    forAll("merge_returnsDominatingOperand", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      Causality order = a.compare(b);
+      if (order == Causality.BEFORE) {
+        assertSame(b, a.merge(b), "a.merge(b) returns b itself when b dominates");
+      } else if (order == Causality.AFTER || order == Causality.EQUAL) {
+        assertSame(a, a.merge(b), "a.merge(b) returns a itself when a dominates or equals b");
+      }
+    });
+  }
+
+  @Test
+  public void equalsAndHashCode_areConsistent() {
+    forAll("equalsAndHashCode_areConsistent", s -> {
+      T a = s.get(0);
+      T b = s.get(1);
+      T ab = a.merge(b);
+      T ba = b.merge(a);
+      assertEquals(ab, ba);
+      assertEquals(ab.hashCode(), ba.hashCode(), "equal states have equal hash codes");
+      assertEquals(ab.toString(), ba.toString(), "equal states print the same");
+      assertEquals(a, a);
+      assertNotEquals(null, a);
+      if (a.equals(b)) {
+        assertEquals(a.hashCode(), b.hashCode(), "equal states have equal hash codes");
+      }
+    });
+  }
+
+  @Test
+  public void mutators_inflate() {
+    Model<T> model = model();
+    Property.forAll(
+        getClass().getSimpleName() + ".mutators_inflate",
+        tries(),
+        random -> LawCase.random(model, random, maxSteps()),
+        LawCase::shrink,
+        c -> c.history().replay((before, after, step) -> {
+          Causality order = before.compare(after);
+          assertTrue(order.isBeforeOrEqual(), "x.compare(x.op()) is BEFORE or EQUAL for " + step + ", was " + order
+              + "\n    before = " + before + "\n    after  = " + after);
+          if (order == Causality.EQUAL) {
+            assertSame(before, after, "a mutator that changes nothing returns this: " + step);
+          }
+        }));
+  }
+}

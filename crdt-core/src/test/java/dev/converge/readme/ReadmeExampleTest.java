@@ -1,0 +1,63 @@
+package dev.converge.readme;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Causality;
+import dev.converge.ReplicaId;
+import dev.converge.causal.Siblings;
+import dev.converge.causal.VersionVector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The README's quick start, verbatim between the markers, so it always compiles and runs. */
+final class ReadmeExampleTest {
+
+  @Test
+  void quickStart_mergingTwoReplicas() {
+    // README:quick-start:begin
+    ReplicaId a = ReplicaId.of("node-a");
+    ReplicaId b = ReplicaId.of("node-b");
+
+    // Clients write user:123 = "Alice" on node a and "Bob" on node b at the same time, both blind.
+    Siblings<String> onA = Siblings.<String>empty().update(VersionVector.empty(), "Alice", a);
+    Siblings<String> onB = Siblings.<String>empty().update(VersionVector.empty(), "Bob", b);
+    Causality order = onA.context().compare(onB.context()); // CONCURRENT: neither saw the other
+
+    // Anti-entropy, in either order: both replicas hold the same two siblings, nothing is lost.
+    Siblings<String> mergedOnA = onA.merge(onB);
+    Siblings<String> mergedOnB = onB.merge(onA);
+    List<String> values = mergedOnA.values(); // [Alice, Bob]
+
+    // A client reads both with their joint context and writes the resolution back: one value remains.
+    Siblings<String> resolved = mergedOnA.update(mergedOnA.context(), "Alice & Bob", a);
+    Siblings<String> everywhere = mergedOnB.merge(resolved); // [Alice & Bob] on node b too
+    // README:quick-start:end
+
+    assertEquals(Causality.CONCURRENT, order);
+    assertEquals(mergedOnA, mergedOnB);
+    assertEquals(List.of("Alice", "Bob"), values);
+    assertEquals(List.of("Alice & Bob"), everywhere.values());
+    assertEquals(resolved, everywhere);
+  }
+
+  @Test
+  void readme_holdsTheQuickStartVerbatim() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/dev/converge/readme/ReadmeExampleTest.java"));
+    String begin = "// README:quick-start:" + "begin";
+    String end = "// README:quick-start:" + "end";
+    String block = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
+    String expected = block.lines()
+        .map(String::strip)
+        .collect(Collectors.joining("\n"))
+        .strip();
+    String readme = Files.readString(Path.of("../README.md"));
+    String readmeStripped = readme.lines().map(String::strip).collect(Collectors.joining("\n"));
+    assertTrue(readmeStripped.contains("```java\n" + expected + "\n```"),
+        "README.md must hold the quick start of ReadmeExampleTest verbatim:\n" + expected);
+  }
+}

@@ -9,10 +9,14 @@
  *   <li>{@link dev.converge}: the lattice contract, {@link dev.converge.Causality} and
  *       {@link dev.converge.ReplicaId};
  *   <li>{@link dev.converge.causal}: dots, version vectors, causal contexts, dotted version
- *       vectors and {@link dev.converge.causal.Siblings} (the DVVSet of Riak).
+ *       vectors and {@link dev.converge.causal.Siblings} (the DVVSet of Riak);
+ *   <li>{@link dev.converge.counter}: grow-only and positive-negative counters;
+ *   <li>{@link dev.converge.set}: the add-wins observed-remove set.
  * </ul>
  */
 module dev.converge.core {
   exports dev.converge;
   exports dev.converge.causal;
+  exports dev.converge.counter;
+  exports dev.converge.set;
 }

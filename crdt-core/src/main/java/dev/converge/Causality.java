@@ -33,6 +33,22 @@ public enum Causality {
   }
 
   /**
+   * The order of two pairs of states compared component by component (the product order): if
+   * {@code x1.compare(y1)} is this and {@code x2.compare(y2)} is {@code other}, the pair
+   * {@code (x1, x2)} relates to {@code (y1, y2)} as the result.
+   *
+   * @param other the order of the second components
+   * @return {@link #EQUAL} when both are equal, the non-equal one when the other is {@link #EQUAL},
+   *     the common order when both agree, {@link #CONCURRENT} otherwise
+   */
+  public Causality and(Causality other) {
+    if (this == other || other == EQUAL) {
+      return this;
+    }
+    return this == EQUAL ? other : CONCURRENT;
+  }
+
+  /**
    * Whether the first state is less than or equal to the second ({@link #BEFORE} or {@link #EQUAL}).
    *
    * @return {@code true} when the other state has seen everything this one has

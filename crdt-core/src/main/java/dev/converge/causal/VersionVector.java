@@ -155,7 +155,19 @@ public final class VersionVector implements Lattice<VersionVector> {
    * @throws NullPointerException if {@code replica} is {@code null}
    */
   public long get(ReplicaId replica) {
-    int i = indexOf(Objects.requireNonNull(replica, "replica"));
+    Objects.requireNonNull(replica, "replica");
+    ReplicaId[] ids = replicas;
+    if (ids.length <= 8) {
+      // Ids are interned: a reference scan beats string comparisons on small vectors.
+      String id = replica.id();
+      for (int i = 0; i < ids.length; i++) {
+        if (ids[i].id() == id) {
+          return counters[i];
+        }
+      }
+      return 0;
+    }
+    int i = indexOf(replica);
     return i < 0 ? 0 : counters[i];
   }
 

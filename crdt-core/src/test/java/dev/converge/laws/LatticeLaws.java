@@ -144,6 +144,37 @@ public abstract class LatticeLaws<T extends Lattice<T>> {
     });
   }
 
+  /** Histories per run of the convergence property. */
+  protected int networkRuns() {
+    return 500;
+  }
+
+  @Test
+  public void replicas_convergeOverLossyReorderingNetwork() {
+    Model<T> model = model();
+    int[] totals = new int[3];
+    int runs = Property.forAll(
+        getClass().getSimpleName() + ".replicas_convergeOverLossyReorderingNetwork",
+        networkRuns(),
+        random -> random.nextLong(),
+        seed -> List.of(),
+        seed -> {
+          Network<T> net = Network.run(model, new java.util.SplittableRandom(seed), 60);
+          T expected = net.mergeOfAll();
+          List<T> after = net.fullExchange();
+          for (int r = 0; r < after.size(); r++) {
+            assertEquals(expected, after.get(r), "replica r" + r + " after the final exchange\n  " + net);
+          }
+          totals[0] += net.delivered();
+          totals[1] += net.dropped();
+          totals[2] += net.duplicated();
+        });
+    if (runs >= 100) {
+      assertTrue(totals[0] > 0 && totals[1] > 0 && totals[2] > 0,
+          "the network delivered, dropped and duplicated messages: " + java.util.Arrays.toString(totals));
+    }
+  }
+
   @Test
   public void mutators_inflate() {
     Model<T> model = model();

@@ -1,0 +1,189 @@
+package dev.converge.counter;
+
+import dev.converge.Causality;
+import dev.converge.Lattice;
+import dev.converge.ReplicaId;
+import dev.converge.causal.VersionVector;
+import java.math.BigInteger;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A grow-only counter: each replica counts its own increments, and the value is the sum over
+ * replicas. Merging takes the pointwise maximum, so {@code {n1=4, n2=10}} merged with
+ * {@code {n1=7, n2=6}} is {@code {n1=7, n2=10}}, value 17 (not the larger of the two totals).
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>immutable and thread-safe; {@code increment} returns a new counter;
+ *   <li>a join-semilattice (pointwise maximum), with {@link #empty()} as identity; merge returns
+ *       {@code this} or {@code other} when one dominates;
+ *   <li>exact arithmetic: a replica's count or the total overflowing {@code long} throws
+ *       {@link ArithmeticException}, never wraps; {@link #bigValue()} never overflows.
+ * </ul>
+ *
+ * <pre>{@code
+ * GCounter onA = GCounter.empty().increment(a, 4);
+ * GCounter onB = GCounter.empty().increment(b, 10);
+ * onA.merge(onB).value();                          // 14, whatever the order of merges
+ * onA.increment(a, 3).merge(onA).value();          // 7: merging an older state changes nothing
+ * }</pre>
+ *
+ * <p>A replica may only increment its own entry: two replicas incrementing under the same id lose
+ * increments, as the maximum of their counts survives.
+ */
+public final class GCounter implements Lattice<GCounter> {
+
+  private static final GCounter EMPTY = new GCounter(VersionVector.empty());
+
+  /** The counts per replica share the representation of a version vector. */
+  private final VersionVector counts;
+
+  private GCounter(VersionVector counts) {
+    this.counts = counts;
+  }
+
+  /**
+   * The counter at zero, with no replica. The identity of {@link #merge}.
+   *
+   * @return the empty counter (a singleton)
+   */
+  public static GCounter empty() {
+    return EMPTY;
+  }
+
+  /**
+   * The counter after {@code replica} adds one.
+   *
+   * @param replica the replica counting
+   * @return the new counter
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws ArithmeticException if the replica's count would overflow
+   */
+  public GCounter increment(ReplicaId replica) {
+    return increment(replica, 1);
+  }
+
+  /**
+   * The counter after {@code replica} adds {@code amount}.
+   *
+   * @param replica the replica counting
+   * @param amount how much to add, at least 0
+   * @return the new counter, or {@code this} when {@code amount} is 0
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count would overflow
+   */
+  public GCounter increment(ReplicaId replica, long amount) {
+    Objects.requireNonNull(replica, "replica");
+    if (amount < 0) {
+      throw new IllegalArgumentException("amount must be >= 0, got " + amount + " for replica " + replica);
+    }
+    if (amount == 0) {
+      return this;
+    }
+    long current = counts.get(replica);
+    long next;
+    try {
+      next = Math.addExact(current, amount);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("count of replica " + replica + " overflows: " + current + " + " + amount);
+    }
+    return new GCounter(counts.merge(VersionVector.of(replica, next)));
+  }
+
+  /**
+   * The sum of every replica's count.
+   *
+   * @return the counter's value
+   * @throws ArithmeticException if the sum overflows {@code long} (use {@link #bigValue()})
+   */
+  public long value() {
+    long sum = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      long c = counts.counterAt(i);
+      sum += c;
+      if (sum < 0) {
+        throw new ArithmeticException("the counter's value overflows long; use bigValue()");
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The sum of every replica's count, exactly.
+   *
+   * @return the counter's value
+   */
+  public BigInteger bigValue() {
+    BigInteger sum = BigInteger.ZERO;
+    for (int i = 0; i < counts.size(); i++) {
+      sum = sum.add(BigInteger.valueOf(counts.counterAt(i)));
+    }
+    return sum;
+  }
+
+  /**
+   * The count of one replica.
+   *
+   * @param replica the replica
+   * @return its count, 0 when it never incremented
+   * @throws NullPointerException if {@code replica} is {@code null}
+   */
+  public long get(ReplicaId replica) {
+    return counts.get(replica);
+  }
+
+  /**
+   * The replicas that incremented.
+   *
+   * @return an unmodifiable set in ascending order
+   */
+  public Set<ReplicaId> replicas() {
+    return counts.replicas();
+  }
+
+  /**
+   * The counts per replica, as a version vector.
+   *
+   * @return the counts
+   */
+  public VersionVector counts() {
+    return counts;
+  }
+
+  @Override
+  public GCounter merge(GCounter other) {
+    Objects.requireNonNull(other, "other");
+    VersionVector m = counts.merge(other.counts);
+    if (m == counts) {
+      return this;
+    }
+    return m == other.counts ? other : new GCounter(m);
+  }
+
+  @Override
+  public Causality compare(GCounter other) {
+    Objects.requireNonNull(other, "other");
+    return counts.compare(other.counts);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof GCounter && counts.equals(((GCounter) o).counts));
+  }
+
+  @Override
+  public int hashCode() {
+    return counts.hashCode();
+  }
+
+  /** Returns the value and the counts, for example {@code GCounter{value=14, a=4, b=10}}. */
+  @Override
+  public String toString() {
+    String entries = counts.toString();
+    String inner = entries.substring(entries.indexOf('{') + 1, entries.length() - 1);
+    return "GCounter{value=" + bigValue() + (inner.isEmpty() ? "" : ", " + inner) + "}";
+  }
+}

@@ -1,0 +1,187 @@
+package dev.converge.counter;
+
+import dev.converge.Causality;
+import dev.converge.Lattice;
+import dev.converge.ReplicaId;
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * A counter that goes up and down: two grow-only counters, one of increments and one of
+ * decrements; the value is their difference.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>immutable and thread-safe;
+ *   <li>a join-semilattice (the product of two {@link GCounter}s), with {@link #empty()} as
+ *       identity; merge returns {@code this} or {@code other} when one dominates;
+ *   <li>exact arithmetic: overflow throws {@link ArithmeticException}; negative amounts are
+ *       rejected (use {@link #decrement} to count down).
+ * </ul>
+ *
+ * <pre>{@code
+ * PNCounter stock = PNCounter.empty().increment(a, 10);
+ * PNCounter soldOnA = stock.decrement(a, 3);
+ * PNCounter soldOnB = stock.decrement(b, 2);
+ * soldOnA.merge(soldOnB).value();   // 5: both sales count
+ * }</pre>
+ */
+public final class PNCounter implements Lattice<PNCounter> {
+
+  private static final PNCounter EMPTY = new PNCounter(GCounter.empty(), GCounter.empty());
+
+  private final GCounter increments;
+  private final GCounter decrements;
+
+  private PNCounter(GCounter increments, GCounter decrements) {
+    this.increments = increments;
+    this.decrements = decrements;
+  }
+
+  /**
+   * The counter at zero. The identity of {@link #merge}.
+   *
+   * @return the empty counter (a singleton)
+   */
+  public static PNCounter empty() {
+    return EMPTY;
+  }
+
+  /**
+   * The counter after {@code replica} adds one.
+   *
+   * @param replica the replica counting
+   * @return the new counter
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws ArithmeticException if the replica's count of increments would overflow
+   */
+  public PNCounter increment(ReplicaId replica) {
+    return increment(replica, 1);
+  }
+
+  /**
+   * The counter after {@code replica} adds {@code amount}.
+   *
+   * @param replica the replica counting
+   * @param amount how much to add, at least 0
+   * @return the new counter, or {@code this} when {@code amount} is 0
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count of increments would overflow
+   */
+  public PNCounter increment(ReplicaId replica, long amount) {
+    GCounter p = increments.increment(replica, amount);
+    return p == increments ? this : new PNCounter(p, decrements);
+  }
+
+  /**
+   * The counter after {@code replica} subtracts one.
+   *
+   * @param replica the replica counting
+   * @return the new counter
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws ArithmeticException if the replica's count of decrements would overflow
+   */
+  public PNCounter decrement(ReplicaId replica) {
+    return decrement(replica, 1);
+  }
+
+  /**
+   * The counter after {@code replica} subtracts {@code amount}.
+   *
+   * @param replica the replica counting
+   * @param amount how much to subtract, at least 0
+   * @return the new counter, or {@code this} when {@code amount} is 0
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count of decrements would overflow
+   */
+  public PNCounter decrement(ReplicaId replica, long amount) {
+    GCounter n = decrements.increment(replica, amount);
+    return n == decrements ? this : new PNCounter(increments, n);
+  }
+
+  /**
+   * Increments minus decrements.
+   *
+   * @return the counter's value
+   * @throws ArithmeticException if the value overflows {@code long} (use {@link #bigValue()})
+   */
+  public long value() {
+    return bigValue().longValueExact();
+  }
+
+  /**
+   * Increments minus decrements, exactly.
+   *
+   * @return the counter's value
+   */
+  public BigInteger bigValue() {
+    return increments.bigValue().subtract(decrements.bigValue());
+  }
+
+  /**
+   * The grow-only counter of increments.
+   *
+   * @return the increments per replica
+   */
+  public GCounter increments() {
+    return increments;
+  }
+
+  /**
+   * The grow-only counter of decrements.
+   *
+   * @return the decrements per replica
+   */
+  public GCounter decrements() {
+    return decrements;
+  }
+
+  @Override
+  public PNCounter merge(PNCounter other) {
+    Objects.requireNonNull(other, "other");
+    GCounter p = increments.merge(other.increments);
+    GCounter n = decrements.merge(other.decrements);
+    if (p == increments && n == decrements) {
+      return this;
+    }
+    // A component merge returns `this` on equality, so the other side may dominate with a
+    // component equal to ours: check equality before allocating.
+    if ((p == other.increments || p.equals(other.increments)) && (n == other.decrements || n.equals(other.decrements))) {
+      return other;
+    }
+    return new PNCounter(p, n);
+  }
+
+  @Override
+  public Causality compare(PNCounter other) {
+    Objects.requireNonNull(other, "other");
+    return increments.compare(other.increments).and(decrements.compare(other.decrements));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || (o instanceof PNCounter
+            && increments.equals(((PNCounter) o).increments)
+            && decrements.equals(((PNCounter) o).decrements));
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * increments.hashCode() + decrements.hashCode();
+  }
+
+  /** Returns the value and both sides, for example {@code PNCounter{value=5, p={a=10}, n={a=3, b=2}}}. */
+  @Override
+  public String toString() {
+    return "PNCounter{value=" + bigValue() + ", p=" + entries(increments) + ", n=" + entries(decrements) + "}";
+  }
+
+  private static String entries(GCounter c) {
+    String s = c.counts().toString();
+    return s.substring(s.indexOf('{'));
+  }
+}

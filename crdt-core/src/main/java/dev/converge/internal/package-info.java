@@ -1,0 +1,4 @@
+/**
+ * Shared machinery of Converge's types. Not exported by the module: no API, no compatibility promise.
+ */
+package dev.converge.internal;

@@ -1,0 +1,394 @@
+package dev.converge.set;
+
+import dev.converge.Causality;
+import dev.converge.Lattice;
+import dev.converge.ReplicaId;
+import dev.converge.causal.CausalContext;
+import dev.converge.causal.Dot;
+import dev.converge.causal.VersionVector;
+import dev.converge.internal.DotMap;
+import dev.converge.internal.Slots;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An add-wins observed-remove set without tombstones (Bieniusa et al., "An Optimized
+ * Conflict-free Replicated Set", 2012; the AWORSet of Almeida, Shoker, Baquero 2018).
+ *
+ * <p>Each present element carries the dots of the adds that put it there, and the set carries one
+ * {@link CausalContext} of every add it has seen. A remove drops the element's dots but keeps them
+ * in the context, so a merge can tell "removed here" (dot seen, not held) from "not yet seen
+ * here". Semantics under concurrency (scenario S3, the shopping cart):
+ *
+ * <ul>
+ *   <li>concurrent adds of different elements: both are present after the merge;
+ *   <li>an add concurrent with a remove of the same element: the add wins;
+ *   <li>a remove removes only the adds it observed.
+ * </ul>
+ *
+ * <pre>{@code
+ * ORSet<String> cart = ORSet.<String>empty().add(phone, "socks");
+ * ORSet<String> onPhone = cart.add(phone, "shoes");
+ * ORSet<String> onLaptop = cart.add(laptop, "shirt").remove("socks");
+ * onPhone.merge(onLaptop).elements();   // [shoes, shirt]: both adds, the observed remove
+ * }</pre>
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>immutable and thread-safe (elements must be immutable, with consistent
+ *       {@code equals}/{@code hashCode});
+ *   <li>a join-semilattice with {@link #empty()} as identity; merge returns {@code this} or
+ *       {@code other} itself when the result equals one of them;
+ *   <li>no tombstones: metadata is one dot per present element (more only after concurrent adds of
+ *       the same element) plus the causal context;
+ *   <li>merge is one linear walk over both sets (elements are kept sorted by hash code), so merging
+ *       sets of {@code n} and {@code m} elements costs {@code O(n + m)}; {@code add} and
+ *       {@code remove} copy the arrays ({@code O(n)}), so prefer {@link #addAll} and
+ *       {@link #removeAll} for batches;
+ *   <li>{@link #elements()} iterates in a deterministic order (by hash code, ties broken
+ *       deterministically), the same on every replica holding the same set.
+ * </ul>
+ *
+ * <p>Every replica must add under its own {@link ReplicaId} and never reuse one after losing its
+ * state: a reused dot makes two different adds indistinguishable. {@link #checkMergeable} detects
+ * such states before a merge.
+ *
+ * @param <E> the type of the elements
+ */
+public final class ORSet<E> implements Lattice<ORSet<E>> {
+
+  private static final ORSet<?> EMPTY = new ORSet<>(DotMap.EMPTY, CausalContext.empty());
+
+  private final DotMap entries;
+  private final CausalContext context;
+
+  private ORSet(DotMap entries, CausalContext context) {
+    this.entries = entries;
+    this.context = context;
+  }
+
+  /**
+   * The empty set, with no history. The identity of {@link #merge}.
+   *
+   * @param <E> the type of the elements
+   * @return the empty set (a singleton)
+   */
+  @SuppressWarnings("unchecked")
+  public static <E> ORSet<E> empty() {
+    return (ORSet<E>) EMPTY;
+  }
+
+  /**
+   * The set after {@code replica} adds {@code element}. The add gets a new dot and replaces the
+   * element's previous dots (it has seen them).
+   *
+   * @param replica the replica adding
+   * @param element the element
+   * @return the new set
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  public ORSet<E> add(ReplicaId replica, E element) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(element, "element");
+    Dot dot = context.nextDot(replica);
+    return new ORSet<>(entries.put(element, dot), context.add(dot));
+  }
+
+  /**
+   * The set after {@code replica} adds every element of {@code elements}, in one pass.
+   *
+   * @param replica the replica adding
+   * @param elements the elements; duplicates are added once
+   * @return the new set, or {@code this} when {@code elements} is empty
+   * @throws NullPointerException if {@code replica}, {@code elements} or an element is {@code null}
+   */
+  public ORSet<E> addAll(ReplicaId replica, Collection<? extends E> elements) {
+    Objects.requireNonNull(replica, "replica");
+    DotMap.requireNoNulls(elements, "elements");
+    if (elements.isEmpty()) {
+      return this;
+    }
+    List<E> distinct = new ArrayList<>(new LinkedHashSet<>(elements));
+    long first = context.nextDot(replica).counter();
+    if (first - 1 > Long.MAX_VALUE - distinct.size()) {
+      throw new ArithmeticException("counter of replica " + replica + " overflows Long.MAX_VALUE");
+    }
+    Dot[] dots = new Dot[distinct.size()];
+    for (int i = 0; i < dots.length; i++) {
+      dots[i] = new Dot(replica, first + i);
+    }
+    CausalContext ctx = context;
+    if (ctx.versionVector().get(replica) == first - 1) {
+      // The usual case: the new dots extend the replica's contiguous range.
+      ctx = ctx.merge(CausalContext.of(VersionVector.of(replica, first + dots.length - 1)));
+    } else {
+      for (Dot d : dots) {
+        ctx = ctx.add(d);
+      }
+    }
+    return new ORSet<>(entries.putAll(distinct, i -> dots[i]), ctx);
+  }
+
+  /**
+   * The set after removing {@code element}: the adds of it this set has observed are undone; adds
+   * this set has not seen survive a later merge.
+   *
+   * @param element the element
+   * @return the new set, or {@code this} when the element is absent
+   * @throws NullPointerException if {@code element} is {@code null}
+   */
+  public ORSet<E> remove(Object element) {
+    Objects.requireNonNull(element, "element");
+    DotMap e = entries.remove(element);
+    return e == entries ? this : new ORSet<>(e, context);
+  }
+
+  /**
+   * The set after removing every element of {@code elements}, in one pass.
+   *
+   * @param elements the elements
+   * @return the new set, or {@code this} when none is present
+   * @throws NullPointerException if {@code elements} or an element is {@code null}
+   */
+  public ORSet<E> removeAll(Collection<?> elements) {
+    DotMap.requireNoNulls(elements, "elements");
+    DotMap e = entries.removeAll(elements);
+    return e == entries ? this : new ORSet<>(e, context);
+  }
+
+  /**
+   * Whether {@code element} is present.
+   *
+   * @param element the element
+   * @return {@code true} when present
+   * @throws NullPointerException if {@code element} is {@code null}
+   */
+  public boolean contains(Object element) {
+    Objects.requireNonNull(element, "element");
+    return entries.indexOf(element) >= 0;
+  }
+
+  /**
+   * The present elements.
+   *
+   * @return an unmodifiable view in the set's deterministic order; {@code contains} is a lookup
+   */
+  public Set<E> elements() {
+    return new Elements<>(this);
+  }
+
+  /**
+   * The number of present elements.
+   *
+   * @return the size
+   */
+  public int size() {
+    return entries.size();
+  }
+
+  /**
+   * Whether no element is present.
+   *
+   * @return {@code true} when {@link #size()} is 0
+   */
+  public boolean isEmpty() {
+    return entries.size() == 0;
+  }
+
+  /**
+   * The causal context: every add this set has seen, present or removed since.
+   *
+   * @return the context
+   */
+  public CausalContext context() {
+    return context;
+  }
+
+  /**
+   * The dots of the adds that keep {@code element} present.
+   *
+   * @param element the element
+   * @return its dots in ascending order, empty when absent
+   * @throws NullPointerException if {@code element} is {@code null}
+   */
+  public List<Dot> dots(Object element) {
+    Objects.requireNonNull(element, "element");
+    Object slot = entries.get(element);
+    return slot == null ? List.of() : List.of(Slots.dots(slot));
+  }
+
+  /**
+   * Checks that this set and {@code other} can be merged safely: no dot tags different elements in
+   * the two sets. Such a conflict means a replica reused dots (for example, it restarted without
+   * its state under the same id), and a merge would make elements vanish silently.
+   *
+   * @param other the state about to be merged
+   * @throws IllegalStateException naming the dot and both elements, when a dot is reused
+   * @throws NullPointerException if {@code other} is {@code null}
+   */
+  public void checkMergeable(ORSet<E> other) {
+    Objects.requireNonNull(other, "other");
+    Map<Dot, Object> owner = new HashMap<>();
+    collectDots(this, owner, "this set");
+    ORSet<E> small = other;
+    for (int i = 0; i < small.entries.size(); i++) {
+      Object element = small.entries.key(i);
+      for (Dot d : Slots.dots(small.entries.slot(i))) {
+        Object mine = owner.get(d);
+        if (mine != null && !mine.equals(element)) {
+          throw new IllegalStateException("dot " + d + " tags '" + mine + "' in this set and '" + element
+              + "' in the other: replica " + d.replica() + " reused a dot (did it restart without its state?)");
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks the invariants of this set: every dot of a present element is in the context, and no
+   * dot tags two elements. States built through this API always pass; a state decoded from
+   * untrusted bytes or merged from a replica that reused dots may not.
+   *
+   * @return this set
+   * @throws IllegalStateException naming the first violation
+   */
+  public ORSet<E> validate() {
+    if (!entries.isSorted()) {
+      throw new IllegalStateException("elements are not in hash order");
+    }
+    Map<Dot, Object> owner = new HashMap<>();
+    collectDots(this, owner, "this set");
+    for (Map.Entry<Dot, Object> e : owner.entrySet()) {
+      if (!context.contains(e.getKey())) {
+        throw new IllegalStateException("dot " + e.getKey() + " of '" + e.getValue() + "' is not in the context " + context);
+      }
+    }
+    return this;
+  }
+
+  private static void collectDots(ORSet<?> set, Map<Dot, Object> owner, String where) {
+    for (int i = 0; i < set.entries.size(); i++) {
+      Object element = set.entries.key(i);
+      for (Dot d : Slots.dots(set.entries.slot(i))) {
+        Object previous = owner.put(d, element);
+        if (previous != null) {
+          throw new IllegalStateException("dot " + d + " tags both '" + previous + "' and '" + element + "' in " + where
+              + ": replica " + d.replica() + " reused a dot");
+        }
+      }
+    }
+  }
+
+  @Override
+  public ORSet<E> merge(ORSet<E> other) {
+    Objects.requireNonNull(other, "other");
+    if (this == other) {
+      return this;
+    }
+    DotMap e = entries.merge(other.entries, context, other.context);
+    CausalContext c = context.merge(other.context);
+    if (e == entries && c == context) {
+      return this;
+    }
+    // Each part returns its left operand on equality, so check `other` by value before allocating.
+    if ((c == other.context || c.equals(other.context)) && (e == other.entries || e.equals(other.entries))) {
+      return other;
+    }
+    return new ORSet<>(e, c);
+  }
+
+  @Override
+  public Causality compare(ORSet<E> other) {
+    Objects.requireNonNull(other, "other");
+    if (this == other) {
+      return Causality.EQUAL;
+    }
+    // this <= other iff merging gives back other: contexts included, and the entries unchanged.
+    Causality contexts = context.compare(other.context);
+    boolean[] keeps = entries.mergeWouldKeep(other.entries, context, other.context);
+    boolean le = contexts.isBeforeOrEqual() && keeps[1];
+    boolean ge = contexts.isAfterOrEqual() && keeps[0];
+    if (le) {
+      return ge ? Causality.EQUAL : Causality.BEFORE;
+    }
+    return ge ? Causality.AFTER : Causality.CONCURRENT;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ORSet)) {
+      return false;
+    }
+    ORSet<?> s = (ORSet<?>) o;
+    return context.equals(s.context) && entries.equals(s.entries);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * context.hashCode() + entries.hashCode();
+  }
+
+  /** Returns the elements and the context, for example {@code ORSet{[shoes, shirt], context={a=2}}}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("ORSet{[");
+    for (int i = 0; i < entries.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(entries.key(i));
+    }
+    String ctx = context.toString();
+    return sb.append("], context={").append(ctx, ctx.indexOf('{') + 1, ctx.length()).append('}').toString();
+  }
+
+  /** An unmodifiable view of the elements. */
+  private static final class Elements<E> extends AbstractSet<E> {
+    private final ORSet<E> set;
+
+    Elements(ORSet<E> set) {
+      this.set = set;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o != null && set.entries.indexOf(o) >= 0;
+    }
+
+    @Override
+    public Iterator<E> iterator() {
+      DotMap map = set.entries;
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < map.size();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public E next() {
+          if (next >= map.size()) {
+            throw new NoSuchElementException();
+          }
+          return (E) map.key(next++);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return set.entries.size();
+    }
+  }
+}

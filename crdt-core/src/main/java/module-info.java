@@ -11,12 +11,17 @@
  *   <li>{@link dev.converge.causal}: dots, version vectors, causal contexts, dotted version
  *       vectors and {@link dev.converge.causal.Siblings} (the DVVSet of Riak);
  *   <li>{@link dev.converge.counter}: grow-only and positive-negative counters;
- *   <li>{@link dev.converge.set}: the add-wins observed-remove set.
+ *   <li>{@link dev.converge.register}: last-writer-wins and multi-value registers, hybrid logical
+ *       clocks;
+ *   <li>{@link dev.converge.set}: the add-wins observed-remove set;
+ *   <li>{@link dev.converge.map}: the observed-remove map of lattices.
  * </ul>
  */
 module dev.converge.core {
   exports dev.converge;
   exports dev.converge.causal;
   exports dev.converge.counter;
+  exports dev.converge.map;
+  exports dev.converge.register;
   exports dev.converge.set;
 }

@@ -34,7 +34,8 @@ final class ModuleDescriptorTest {
         .peek(e -> assertTrue(e.targets().isEmpty(), "no qualified exports: " + e))
         .map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.set")), exported);
+    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.map",
+        "dev.converge.register", "dev.converge.set")), exported);
     assertTrue(descriptor.opens().isEmpty(), "no opened packages");
     Set<String> required = descriptor.requires().stream()
         .map(ModuleDescriptor.Requires::name)

@@ -1,0 +1,300 @@
+package dev.converge.map;
+
+import dev.converge.Causality;
+import dev.converge.Lattice;
+import dev.converge.ReplicaId;
+import dev.converge.causal.CausalContext;
+import dev.converge.causal.Dot;
+import dev.converge.internal.DotMap;
+import dev.converge.internal.Tagged;
+import java.util.AbstractSet;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * An observed-remove map: keys live in an add-wins set, and each key's value is a lattice merged
+ * by its own {@code merge}. The shopping cart with quantities is {@code ORMap<String, PNCounter>}.
+ *
+ * <p>Every {@link #update} tags the new value of its key with a fresh dot and replaces the key's
+ * previous values (it has seen them); concurrent updates of one key are both kept and read as
+ * their merge; {@link #remove} drops the values it has seen.
+ *
+ * <pre>{@code
+ * ORMap<String, PNCounter> cart = ORMap.empty(PNCounter.empty());
+ * ORMap<String, PNCounter> onPhone = cart.update(phone, "shoes", q -> q.increment(phone, 1));
+ * ORMap<String, PNCounter> onLaptop = cart.update(laptop, "shoes", q -> q.increment(laptop, 2));
+ * onPhone.merge(onLaptop).get("shoes").map(PNCounter::value);   // Optional[3]
+ * }</pre>
+ *
+ * <p>Semantics under concurrency:
+ *
+ * <ul>
+ *   <li>concurrent updates of one key: the key's value is the merge of both updates' values;
+ *   <li>a remove concurrent with an update of the same key: the update wins and the key stays, with
+ *       the value the update wrote. That value was computed from everything the updating replica
+ *       had seen, so it still contains what the remover had observed (a removed quantity of 2
+ *       followed elsewhere by "+1" comes back as 3), as with Pekko's ORMap and Riak's map. Use
+ *       the value type's own operations (a decrement) where the remover must win over earlier
+ *       contributions;
+ *   <li>an update that causally follows a remove starts from the empty value.
+ * </ul>
+ *
+ * <p>Guarantees: immutable and thread-safe (keys and values must be immutable); a
+ * join-semilattice with the empty map as identity; merge is one linear walk over both maps; keys
+ * iterate in a deterministic order (by hash code).
+ *
+ * @param <K> the type of the keys
+ * @param <V> the type of the values, a lattice
+ */
+public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>> {
+
+  private final DotMap entries;
+  private final CausalContext context;
+  private final V zero;
+
+  private ORMap(DotMap entries, CausalContext context, V zero) {
+    this.entries = entries;
+    this.context = context;
+    this.zero = zero;
+  }
+
+  /**
+   * The empty map, with no history. The identity of {@link #merge}.
+   *
+   * @param zero the value of a key before its first update, the bottom of the value lattice (such
+   *     as {@code PNCounter.empty()})
+   * @param <K> the type of the keys
+   * @param <V> the type of the values
+   * @return the empty map
+   * @throws NullPointerException if {@code zero} is {@code null}
+   */
+  public static <K, V extends Lattice<V>> ORMap<K, V> empty(V zero) {
+    Objects.requireNonNull(zero, "zero");
+    return new ORMap<>(DotMap.EMPTY, CausalContext.empty(), zero);
+  }
+
+  /**
+   * The map after {@code replica} updates the value of {@code key} with {@code update}, applied to
+   * the key's current value (the zero value when absent). The key becomes present.
+   *
+   * @param replica the replica updating
+   * @param key the key
+   * @param update computes the new value from the current one; must not return {@code null}
+   * @return the new map
+   * @throws NullPointerException if an argument is {@code null} or {@code update} returns {@code null}
+   */
+  public ORMap<K, V> update(ReplicaId replica, K key, UnaryOperator<V> update) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(update, "update");
+    V next = Objects.requireNonNull(update.apply(get(key).orElse(zero)), () -> "update returned null for key " + key);
+    Dot dot = context.nextDot(replica);
+    return new ORMap<>(entries.put(key, Tagged.of(dot, next)), context.add(dot), zero);
+  }
+
+  /**
+   * The map after removing {@code key}: the updates of it this map has observed are undone.
+   *
+   * @param key the key
+   * @return the new map, or {@code this} when the key is absent
+   * @throws NullPointerException if {@code key} is {@code null}
+   */
+  public ORMap<K, V> remove(Object key) {
+    Objects.requireNonNull(key, "key");
+    DotMap e = entries.remove(key);
+    return e == entries ? this : new ORMap<>(e, context, zero);
+  }
+
+  /**
+   * The value of {@code key}: the merge of the values its surviving updates wrote.
+   *
+   * @param key the key
+   * @return the value, or empty when the key is absent
+   * @throws NullPointerException if {@code key} is {@code null}
+   */
+  public Optional<V> get(Object key) {
+    Objects.requireNonNull(key, "key");
+    Object slot = entries.get(key);
+    return slot == null ? Optional.empty() : Optional.of(valueOf(slot));
+  }
+
+  @SuppressWarnings("unchecked")
+  private V valueOf(Object slot) {
+    Tagged t = (Tagged) slot;
+    V v = (V) t.value(0);
+    for (int i = 1; i < t.size(); i++) {
+      v = v.merge((V) t.value(i));
+    }
+    return v;
+  }
+
+  /**
+   * Whether {@code key} is present.
+   *
+   * @param key the key
+   * @return {@code true} when present
+   * @throws NullPointerException if {@code key} is {@code null}
+   */
+  public boolean containsKey(Object key) {
+    Objects.requireNonNull(key, "key");
+    return entries.indexOf(key) >= 0;
+  }
+
+  /**
+   * The present keys.
+   *
+   * @return an unmodifiable view in the map's deterministic order
+   */
+  public Set<K> keySet() {
+    return new Keys<>(entries);
+  }
+
+  /**
+   * The present keys with their values.
+   *
+   * @return an unmodifiable snapshot in the map's deterministic order
+   */
+  @SuppressWarnings("unchecked")
+  public Map<K, V> toMap() {
+    Map<K, V> out = new LinkedHashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      out.put((K) entries.key(i), valueOf(entries.slot(i)));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The number of present keys.
+   *
+   * @return the size
+   */
+  public int size() {
+    return entries.size();
+  }
+
+  /**
+   * Whether no key is present.
+   *
+   * @return {@code true} when {@link #size()} is 0
+   */
+  public boolean isEmpty() {
+    return entries.size() == 0;
+  }
+
+  /**
+   * The causal context: every update this map has seen.
+   *
+   * @return the context
+   */
+  public CausalContext context() {
+    return context;
+  }
+
+  @Override
+  public ORMap<K, V> merge(ORMap<K, V> other) {
+    Objects.requireNonNull(other, "other");
+    if (this == other) {
+      return this;
+    }
+    DotMap e = entries.merge(other.entries, context, other.context);
+    CausalContext c = context.merge(other.context);
+    if (e == entries && c == context) {
+      return this;
+    }
+    if ((c == other.context || c.equals(other.context)) && (e == other.entries || e.equals(other.entries))) {
+      return other;
+    }
+    return new ORMap<>(e, c, zero);
+  }
+
+  @Override
+  public Causality compare(ORMap<K, V> other) {
+    Objects.requireNonNull(other, "other");
+    if (this == other) {
+      return Causality.EQUAL;
+    }
+    Causality contexts = context.compare(other.context);
+    boolean[] keeps = entries.mergeWouldKeep(other.entries, context, other.context);
+    boolean le = contexts.isBeforeOrEqual() && keeps[1];
+    boolean ge = contexts.isAfterOrEqual() && keeps[0];
+    if (le) {
+      return ge ? Causality.EQUAL : Causality.BEFORE;
+    }
+    return ge ? Causality.AFTER : Causality.CONCURRENT;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ORMap)) {
+      return false;
+    }
+    ORMap<?, ?> m = (ORMap<?, ?>) o;
+    return context.equals(m.context) && entries.equals(m.entries);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * context.hashCode() + entries.hashCode();
+  }
+
+  /** Returns the keys with their values and the context, for example {@code ORMap{[shoes=...], context={a=1}}}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("ORMap{[");
+    for (int i = 0; i < entries.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(entries.key(i)).append('=').append(valueOf(entries.slot(i)));
+    }
+    String ctx = context.toString();
+    return sb.append("], context={").append(ctx, ctx.indexOf('{') + 1, ctx.length()).append('}').toString();
+  }
+
+  /** An unmodifiable view of the keys. */
+  private static final class Keys<K> extends AbstractSet<K> {
+    private final DotMap map;
+
+    Keys(DotMap map) {
+      this.map = map;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o != null && map.indexOf(o) >= 0;
+    }
+
+    @Override
+    public Iterator<K> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < map.size();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public K next() {
+          if (next >= map.size()) {
+            throw new NoSuchElementException();
+          }
+          return (K) map.key(next++);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
+  }
+}

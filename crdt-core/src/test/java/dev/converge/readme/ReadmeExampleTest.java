@@ -7,6 +7,8 @@ import dev.converge.Causality;
 import dev.converge.ReplicaId;
 import dev.converge.causal.Siblings;
 import dev.converge.causal.VersionVector;
+import dev.converge.counter.PNCounter;
+import dev.converge.map.ORMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,18 +48,48 @@ final class ReadmeExampleTest {
   }
 
   @Test
-  void readme_holdsTheQuickStartVerbatim() throws IOException {
+  void shoppingCart_withQuantities() {
+    // README:cart:begin
+    ReplicaId phone = ReplicaId.of("phone");
+    ReplicaId laptop = ReplicaId.of("laptop");
+    ORMap<String, PNCounter> cart = ORMap.empty(PNCounter.empty());
+
+    // Offline, the phone adds one pair of shoes and the laptop two pairs and a shirt.
+    ORMap<String, PNCounter> onPhone = cart.update(phone, "shoes", q -> q.increment(phone, 1));
+    ORMap<String, PNCounter> onLaptop = cart.update(laptop, "shoes", q -> q.increment(laptop, 2))
+        .update(laptop, "shirt", q -> q.increment(laptop, 1));
+
+    // Back online, in either order: 3 shoes and 1 shirt, nothing lost.
+    ORMap<String, PNCounter> synced = onPhone.merge(onLaptop);
+    long shoes = synced.get("shoes").map(PNCounter::value).orElse(0L); // 3
+
+    // The phone removes the shirt while the laptop, unaware, adds another: the add wins.
+    ORMap<String, PNCounter> phoneRemoves = synced.remove("shirt");
+    ORMap<String, PNCounter> laptopAdds = synced.update(laptop, "shirt", q -> q.increment(laptop, 1));
+    boolean hasShirt = phoneRemoves.merge(laptopAdds).containsKey("shirt"); // true
+    // README:cart:end
+
+    assertEquals(3, shoes);
+    assertEquals(synced, onLaptop.merge(onPhone));
+    assertTrue(hasShirt);
+    assertEquals(2, phoneRemoves.merge(laptopAdds).get("shirt").orElseThrow().value());
+  }
+
+  @Test
+  void readme_holdsEveryExampleVerbatim() throws IOException {
     String source = Files.readString(Path.of("src/test/java/dev/converge/readme/ReadmeExampleTest.java"));
-    String begin = "// README:quick-start:" + "begin";
-    String end = "// README:quick-start:" + "end";
-    String block = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
-    String expected = block.lines()
-        .map(String::strip)
-        .collect(Collectors.joining("\n"))
-        .strip();
     String readme = Files.readString(Path.of("../README.md"));
     String readmeStripped = readme.lines().map(String::strip).collect(Collectors.joining("\n"));
-    assertTrue(readmeStripped.contains("```java\n" + expected + "\n```"),
-        "README.md must hold the quick start of ReadmeExampleTest verbatim:\n" + expected);
+    for (String name : List.of("quick-start", "cart")) {
+      String begin = "// README:" + name + ":" + "begin";
+      String end = "// README:" + name + ":" + "end";
+      String block = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
+      String expected = block.lines()
+          .map(String::strip)
+          .collect(Collectors.joining("\n"))
+          .strip();
+      assertTrue(readmeStripped.contains("```java\n" + expected + "\n```"),
+          "README.md must hold the example '" + name + "' of ReadmeExampleTest verbatim:\n" + expected);
+    }
   }
 }

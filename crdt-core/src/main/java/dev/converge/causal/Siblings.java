@@ -103,6 +103,64 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
   }
 
   /**
+   * The set holding the given values, each under the dot of its write, with the given context: for
+   * decoders and applications that bring their own wire format. The values a server holds are
+   * always its newest writes, so the dots of each server must be consecutive and end at the
+   * server's counter in {@code context}.
+   *
+   * @param context every event the set has seen
+   * @param values the current values by the dot of their write
+   * @param <V> the type of the values
+   * @return the set
+   * @throws NullPointerException if an argument, dot or value is {@code null}
+   * @throws IllegalArgumentException if a server's dots are not its newest consecutive dots (the
+   *     message names the server)
+   */
+  public static <V> Siblings<V> of(VersionVector context, Map<Dot, ? extends V> values) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(values, "values");
+    int n = context.size();
+    ReplicaId[] ids = new ReplicaId[n];
+    long[] cs = new long[n];
+    List<List<Object>> byServer = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids[i] = context.replicaAt(i);
+      cs[i] = context.counterAt(i);
+      byServer.add(new ArrayList<>());
+    }
+    Dot[] dots = values.keySet().toArray(new Dot[0]);
+    for (Dot d : dots) {
+      Objects.requireNonNull(d, "values contains a null dot");
+    }
+    Arrays.sort(dots);
+    int[] server = new int[dots.length];
+    int[] count = new int[n];
+    for (int k = 0; k < dots.length; k++) {
+      int i = Arrays.binarySearch(ids, dots[k].replica());
+      if (i < 0) {
+        throw new IllegalArgumentException("dot " + dots[k] + " names a server missing from the context " + context);
+      }
+      server[k] = i;
+      count[i]++;
+    }
+    for (int k = 0; k < dots.length; k++) {
+      Dot d = dots[k];
+      int i = server[k];
+      List<Object> held = byServer.get(i);
+      held.add(Objects.requireNonNull(values.get(d), () -> "null value at " + d));
+      if (d.counter() != cs[i] - count[i] + held.size()) {
+        throw new IllegalArgumentException("dots of server " + d.replica() + " must be its newest consecutive dots up to "
+            + cs[i] + ", got " + d);
+      }
+    }
+    Object[][] vals = new Object[n][];
+    for (int i = 0; i < n; i++) {
+      vals[i] = byServer.get(i).toArray();
+    }
+    return n == 0 ? empty() : new Siblings<>(ids, cs, vals, NONE);
+  }
+
+  /**
    * The causal context a client reads with the values and sends back with its next write.
    *
    * @return the version vector of every event this set has seen

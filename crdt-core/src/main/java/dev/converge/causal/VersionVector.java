@@ -140,6 +140,37 @@ public final class VersionVector implements Lattice<VersionVector> {
     return new VersionVector(sortedIds, sortedCounters);
   }
 
+  /**
+   * The vector with the given entries, already in canonical form: for decoders and applications
+   * that bring their own wire format. The arrays are copied.
+   *
+   * @param replicas the replicas, strictly ascending
+   * @param counters their counters, each at least 1, parallel to {@code replicas}
+   * @return the vector
+   * @throws NullPointerException if an array or a replica is {@code null}
+   * @throws IllegalArgumentException if the arrays differ in length, the replicas are not strictly
+   *     ascending, or a counter is below 1 (the message names the entry)
+   */
+  public static VersionVector ofSorted(ReplicaId[] replicas, long[] counters) {
+    Objects.requireNonNull(replicas, "replicas");
+    Objects.requireNonNull(counters, "counters");
+    if (replicas.length != counters.length) {
+      throw new IllegalArgumentException(
+          "replicas and counters differ in length: " + replicas.length + " and " + counters.length);
+    }
+    for (int i = 0; i < replicas.length; i++) {
+      Objects.requireNonNull(replicas[i], "replicas contains null");
+      if (counters[i] < 1) {
+        throw new IllegalArgumentException("counter for replica " + replicas[i] + " must be >= 1, got " + counters[i]);
+      }
+      if (i > 0 && replicas[i - 1].compareTo(replicas[i]) >= 0) {
+        throw new IllegalArgumentException(
+            "replicas must be strictly ascending, got " + replicas[i - 1] + " before " + replicas[i]);
+      }
+    }
+    return wrap(replicas.clone(), counters.clone());
+  }
+
   private static void checkCounter(ReplicaId replica, long counter) {
     if (counter < 0) {
       throw new IllegalArgumentException(

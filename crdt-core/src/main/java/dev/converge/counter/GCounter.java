@@ -54,6 +54,19 @@ public final class GCounter implements Lattice<GCounter> {
   }
 
   /**
+   * The counter holding the given count per replica: for decoders and applications that bring
+   * their own wire format.
+   *
+   * @param counts the count of each replica
+   * @return the counter
+   * @throws NullPointerException if {@code counts} is {@code null}
+   */
+  public static GCounter of(VersionVector counts) {
+    Objects.requireNonNull(counts, "counts");
+    return counts.isEmpty() ? EMPTY : new GCounter(counts);
+  }
+
+  /**
    * The counter after {@code replica} adds one.
    *
    * @param replica the replica counting

@@ -49,6 +49,22 @@ public final class PNCounter implements Lattice<PNCounter> {
   }
 
   /**
+   * The counter made of the given increments and decrements: for decoders and applications that
+   * bring their own wire format.
+   *
+   * @param increments the increments per replica
+   * @param decrements the decrements per replica
+   * @return the counter
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  public static PNCounter of(GCounter increments, GCounter decrements) {
+    Objects.requireNonNull(increments, "increments");
+    Objects.requireNonNull(decrements, "decrements");
+    return increments.equals(GCounter.empty()) && decrements.equals(GCounter.empty())
+        ? EMPTY : new PNCounter(increments, decrements);
+  }
+
+  /**
    * The counter after {@code replica} adds one.
    *
    * @param replica the replica counting

@@ -22,6 +22,37 @@ public final class Tagged {
     return new Tagged(new Dot[] {dot}, new Object[] {value});
   }
 
+  /** Values under dots already sorted ascending and distinct; the arrays are not copied. */
+  public static Tagged ofSorted(Dot[] dots, Object[] values) {
+    return new Tagged(dots, values);
+  }
+
+  /**
+   * Values by dot, for restoring states from their parts: dots sorted, each checked to be in
+   * {@code context} and not yet in {@code used} (which collects them). {@code what} names the
+   * owner in messages.
+   */
+  public static Tagged restore(java.util.Map<Dot, ?> byDot, dev.converge.causal.CausalContext context,
+      java.util.Set<Dot> used, String what) {
+    if (byDot.isEmpty()) {
+      throw new IllegalArgumentException(what + " has no values");
+    }
+    Dot[] ds = byDot.keySet().toArray(new Dot[0]);
+    java.util.Arrays.sort(ds);
+    Object[] vs = new Object[ds.length];
+    for (int i = 0; i < ds.length; i++) {
+      Dot d = java.util.Objects.requireNonNull(ds[i], what + " has a null dot");
+      if (!context.contains(d)) {
+        throw new IllegalArgumentException("dot " + d + " of " + what + " is not in the context " + context);
+      }
+      if (!used.add(d)) {
+        throw new IllegalArgumentException("dot " + d + " tags two values (" + what + "): a replica reused a dot");
+      }
+      vs[i] = java.util.Objects.requireNonNull(byDot.get(d), () -> what + " has a null value at " + d);
+    }
+    return new Tagged(ds, vs);
+  }
+
   /** The number of values. */
   public int size() {
     return dots.length;

@@ -8,7 +8,10 @@ import dev.converge.causal.Dot;
 import dev.converge.internal.DotMap;
 import dev.converge.internal.Tagged;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,6 +84,37 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
   }
 
   /**
+   * The map with the given keys, each holding values under the dots of the updates that wrote
+   * them, and the given context: for decoders and applications that bring their own wire format.
+   *
+   * @param zero the value of a key before its first update
+   * @param context every update the map has seen
+   * @param entries the present keys and, for each, its values by dot (at least one)
+   * @param <K> the type of the keys
+   * @param <V> the type of the values
+   * @return the map
+   * @throws NullPointerException if an argument, key, dot or value is {@code null}
+   * @throws IllegalArgumentException if a key has no value, a dot is not in {@code context}, or a
+   *     dot tags two values
+   */
+  public static <K, V extends Lattice<V>> ORMap<K, V> of(
+      V zero, CausalContext context, Map<? extends K, ? extends Map<Dot, ? extends V>> entries) {
+    Objects.requireNonNull(zero, "zero");
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(entries, "entries");
+    List<K> keys = new ArrayList<>(entries.size());
+    Object[] slots = new Object[entries.size()];
+    Set<Dot> used = new HashSet<>();
+    for (Map.Entry<? extends K, ? extends Map<Dot, ? extends V>> e : entries.entrySet()) {
+      K key = Objects.requireNonNull(e.getKey(), "entries contains a null key");
+      Map<Dot, ? extends V> byDot = Objects.requireNonNull(e.getValue(), () -> "values of key " + key + " are null");
+      slots[keys.size()] = Tagged.restore(byDot, context, used, "key " + key);
+      keys.add(key);
+    }
+    return new ORMap<>(DotMap.EMPTY.putAll(keys, i -> slots[i]), context, zero);
+  }
+
+  /**
    * The map after {@code replica} updates the value of {@code key} with {@code update}, applied to
    * the key's current value (the zero value when absent). The key becomes present.
    *
@@ -133,6 +167,29 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
       v = v.merge((V) t.value(i));
     }
     return v;
+  }
+
+  /**
+   * The values of {@code key} with the dots of the updates that wrote them; more than one after
+   * concurrent updates. {@link #get} returns their merge.
+   *
+   * @param key the key
+   * @return an unmodifiable map in dot order, empty when the key is absent
+   * @throws NullPointerException if {@code key} is {@code null}
+   */
+  @SuppressWarnings("unchecked")
+  public Map<Dot, V> valuesByDot(Object key) {
+    Objects.requireNonNull(key, "key");
+    Object slot = entries.get(key);
+    if (slot == null) {
+      return Map.of();
+    }
+    Tagged t = (Tagged) slot;
+    Map<Dot, V> out = new LinkedHashMap<>();
+    for (int i = 0; i < t.size(); i++) {
+      out.put(t.dot(i), (V) t.value(i));
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /**

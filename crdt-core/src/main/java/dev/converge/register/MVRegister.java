@@ -62,6 +62,26 @@ public final class MVRegister<V> implements Lattice<MVRegister<V>> {
   }
 
   /**
+   * The register holding the given values, each under the dot of its write, and the given context:
+   * for decoders and applications that bring their own wire format.
+   *
+   * @param context every write the register has seen
+   * @param values the current values by the dot of their write
+   * @param <V> the type of the values
+   * @return the register
+   * @throws NullPointerException if an argument, dot or value is {@code null}
+   * @throws IllegalArgumentException if a dot is not in {@code context}
+   */
+  public static <V> MVRegister<V> of(CausalContext context, Map<Dot, ? extends V> values) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(values, "values");
+    if (values.isEmpty()) {
+      return context.isEmpty() ? empty() : new MVRegister<>(null, context);
+    }
+    return new MVRegister<>(Tagged.restore(values, context, new java.util.HashSet<>(), "the register"), context);
+  }
+
+  /**
    * The register after {@code replica} writes {@code value}: the write replaces every value this
    * register holds (it has seen them).
    *

@@ -89,6 +89,53 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
   }
 
   /**
+   * The set with the given elements, each kept present by the given dots, and the given context:
+   * for decoders and applications that bring their own wire format. The state is validated as
+   * {@link #validate()} does.
+   *
+   * @param context every add the set has seen
+   * @param elements the present elements and the dots of their adds (at least one each)
+   * @param <E> the type of the elements
+   * @return the set
+   * @throws NullPointerException if an argument, element, dot collection or dot is {@code null}
+   * @throws IllegalArgumentException if an element has no dot, a dot is not in {@code context}, or
+   *     a dot tags two elements (the message names them)
+   */
+  public static <E> ORSet<E> of(CausalContext context, Map<? extends E, ? extends Collection<Dot>> elements) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(elements, "elements");
+    List<E> keys = new ArrayList<>(elements.size());
+    Object[] slots = new Object[elements.size()];
+    Map<Dot, Object> owner = new HashMap<>();
+    for (Map.Entry<? extends E, ? extends Collection<Dot>> e : elements.entrySet()) {
+      E element = Objects.requireNonNull(e.getKey(), "elements contains a null element");
+      Collection<Dot> dots = Objects.requireNonNull(e.getValue(), () -> "dots of '" + element + "' are null");
+      Dot[] ds = dots.toArray(new Dot[0]);
+      if (ds.length == 0) {
+        throw new IllegalArgumentException("element '" + element + "' has no dot");
+      }
+      java.util.Arrays.sort(ds, (x, y) -> Objects.requireNonNull(x, "null dot").compareTo(Objects.requireNonNull(y, "null dot")));
+      for (Dot d : ds) {
+        Objects.requireNonNull(d, () -> "dots of '" + element + "' contain null");
+        if (!context.contains(d)) {
+          throw new IllegalArgumentException("dot " + d + " of '" + element + "' is not in the context " + context);
+        }
+        Object previous = owner.put(d, element);
+        if (previous != null) {
+          throw new IllegalArgumentException("dot " + d + " tags both '" + previous + "' and '" + element
+              + "': replica " + d.replica() + " reused a dot");
+        }
+      }
+      slots[keys.size()] = ds.length == 1 ? ds[0] : ds;
+      keys.add(element);
+    }
+    if (keys.isEmpty() && context.isEmpty()) {
+      return empty();
+    }
+    return new ORSet<>(DotMap.EMPTY.putAll(keys, i -> slots[i]), context);
+  }
+
+  /**
    * The set after {@code replica} adds {@code element}. The add gets a new dot and replaces the
    * element's previous dots (it has seen them).
    *

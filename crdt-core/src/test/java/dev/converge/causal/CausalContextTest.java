@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 final class CausalContextTest extends LatticeLaws<CausalContext> {
 
   @Override
+  protected CausalContext rebuild(CausalContext c) {
+    return CausalContext.of(c.versionVector(), c.cloud());
+  }
+
+  @Override
   protected Model<CausalContext> model() {
     return new Model<>() {
       @Override

@@ -36,6 +36,16 @@ final class VersionVectorTest extends LatticeLaws<VersionVector> {
   }
 
   @Override
+  protected VersionVector rebuild(VersionVector v) {
+    ReplicaId[] ids = v.replicas().toArray(new ReplicaId[0]);
+    long[] counters = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      counters[i] = v.counterAt(i);
+    }
+    return VersionVector.ofSorted(ids, counters);
+  }
+
+  @Override
   protected Model<VersionVector> model() {
     return new Model<>() {
       @Override

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 final class PNCounterTest extends LatticeLaws<PNCounter> {
 
   @Override
+  protected PNCounter rebuild(PNCounter c) {
+    return PNCounter.of(GCounter.of(c.increments().counts()), GCounter.of(c.decrements().counts()));
+  }
+
+  @Override
   protected Model<PNCounter> model() {
     return new Model<>() {
       @Override

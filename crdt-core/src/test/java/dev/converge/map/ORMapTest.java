@@ -31,6 +31,15 @@ final class ORMapTest extends LatticeLaws<ORMap<String, PNCounter>> {
   static final List<String> KEYS = List.of("shoes", "shirt", "Aa", "BB");
 
   @Override
+  protected ORMap<String, PNCounter> rebuild(ORMap<String, PNCounter> m) {
+    Map<String, Map<dev.converge.causal.Dot, PNCounter>> parts = new HashMap<>();
+    for (String k : m.keySet()) {
+      parts.put(k, m.valuesByDot(k));
+    }
+    return ORMap.of(PNCounter.empty(), m.context(), parts);
+  }
+
+  @Override
   protected Model<ORMap<String, PNCounter>> model() {
     return new Model<>() {
       @Override

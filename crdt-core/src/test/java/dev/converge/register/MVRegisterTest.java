@@ -26,6 +26,11 @@ final class MVRegisterTest extends LatticeLaws<MVRegister<String>> {
   static final ReplicaId B = ReplicaId.of("b");
 
   @Override
+  protected MVRegister<String> rebuild(MVRegister<String> r) {
+    return MVRegister.of(r.context(), r.valuesByDot());
+  }
+
+  @Override
   protected Model<MVRegister<String>> model() {
     return new Model<>() {
       @Override

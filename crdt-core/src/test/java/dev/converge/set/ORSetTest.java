@@ -36,6 +36,15 @@ final class ORSetTest extends LatticeLaws<ORSet<String>> {
   static final List<String> ELEMENTS = List.of("x", "y", "z", "Aa", "BB", "AaAa", "BBBB", "AaBB");
 
   @Override
+  protected ORSet<String> rebuild(ORSet<String> s) {
+    Map<String, List<Dot>> parts = new HashMap<>();
+    for (String e : s.elements()) {
+      parts.put(e, s.dots(e));
+    }
+    return ORSet.of(s.context(), parts);
+  }
+
+  @Override
   protected Model<ORSet<String>> model() {
     return new Model<>() {
       @Override

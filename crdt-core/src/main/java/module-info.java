@@ -14,13 +14,18 @@
  *   <li>{@link dev.converge.register}: last-writer-wins and multi-value registers, hybrid logical
  *       clocks;
  *   <li>{@link dev.converge.set}: the add-wins observed-remove set;
- *   <li>{@link dev.converge.map}: the observed-remove map of lattices.
+ *   <li>{@link dev.converge.map}: the observed-remove map of lattices;
+ *   <li>{@link dev.converge.kryo}: Kryo serializers with a stable, versioned wire format (Kryo is
+ *       an optional module: {@code requires static}).
  * </ul>
  */
 module dev.converge.core {
+  requires static transitive com.esotericsoftware.kryo;
+
   exports dev.converge;
   exports dev.converge.causal;
   exports dev.converge.counter;
+  exports dev.converge.kryo;
   exports dev.converge.map;
   exports dev.converge.register;
   exports dev.converge.set;

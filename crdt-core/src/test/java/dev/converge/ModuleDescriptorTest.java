@@ -34,13 +34,16 @@ final class ModuleDescriptorTest {
         .peek(e -> assertTrue(e.targets().isEmpty(), "no qualified exports: " + e))
         .map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.map",
+    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.kryo", "dev.converge.map",
         "dev.converge.register", "dev.converge.set")), exported);
     assertTrue(descriptor.opens().isEmpty(), "no opened packages");
-    Set<String> required = descriptor.requires().stream()
-        .map(ModuleDescriptor.Requires::name)
-        .filter(n -> !n.equals("java.base"))
+    Set<ModuleDescriptor.Requires> required = descriptor.requires().stream()
+        .filter(r -> !r.name().equals("java.base"))
         .collect(Collectors.toSet());
-    assertEquals(Set.of(), required, "no dependencies yet");
+    assertEquals(1, required.size(), "Kryo is the only dependency: " + required);
+    ModuleDescriptor.Requires kryo = required.iterator().next();
+    assertEquals("com.esotericsoftware.kryo", kryo.name());
+    assertTrue(kryo.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC),
+        "Kryo is optional at run time for users who bring their own wire format");
   }
 }

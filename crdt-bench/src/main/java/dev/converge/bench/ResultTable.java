@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
@@ -47,10 +47,11 @@ final class ResultTable {
    * @param error its error (NaN when unknown)
    * @param unit its unit, {@code ns/op}
    * @param bytesPerOp {@code gc.alloc.rate.norm}, NaN without {@code -prof gc}
+   * @param settings JMH and JDK versions, forks and iterations, for the table's caption
    */
   record Measurement(
       String benchmark, String mode, Map<String, String> params, double score, double error, String unit,
-      double bytesPerOp) {
+      double bytesPerOp, String settings) {
 
     String benchmarkClass() {
       return benchmark.substring(0, benchmark.lastIndexOf('.'));
@@ -91,6 +92,7 @@ final class ResultTable {
         }
       }
       Result<?> primary = result.getPrimaryResult();
+      BenchmarkParams run = result.getParams();
       list.add(
           new Measurement(
               result.getParams().getBenchmark(),
@@ -99,7 +101,16 @@ final class ResultTable {
               primary.getScore(),
               primary.getScoreError(),
               primary.getScoreUnit(),
-              bytes));
+              bytes,
+              settings(
+                  run.getJmhVersion(),
+                  run.getJdkVersion(),
+                  run.getVmName(),
+                  run.getForks(),
+                  run.getWarmup().getCount(),
+                  run.getWarmup().getTime().toString(),
+                  run.getMeasurement().getCount(),
+                  run.getMeasurement().getTime().toString())));
     }
     return list;
   }
@@ -144,9 +155,32 @@ final class ResultTable {
               number(primary.get("score")),
               number(primary.get("scoreError")),
               String.valueOf(primary.get("scoreUnit")),
-              bytes));
+              bytes,
+              settings(
+                  entry.get("jmhVersion"),
+                  entry.get("jdkVersion"),
+                  entry.get("vmName"),
+                  entry.get("forks"),
+                  entry.get("warmupIterations"),
+                  entry.get("warmupTime"),
+                  entry.get("measurementIterations"),
+                  entry.get("measurementTime"))));
     }
     return list;
+  }
+
+  private static String settings(
+      Object jmh, Object jdk, Object vm, Object forks, Object warmups, Object warmupTime, Object iterations,
+      Object iterationTime) {
+    return String.format(
+        Locale.ROOT,
+        "JMH %s, JDK %s (%s), %s fork(s), warmup %s x %s, measurement %s x %s",
+        jmh, jdk, vm, integer(forks), integer(warmups), warmupTime, integer(iterations), iterationTime);
+  }
+
+  /** JSON numbers arrive as doubles: {@code 3.0} prints as {@code 3}. */
+  private static String integer(Object o) {
+    return o instanceof Double ? String.valueOf(((Double) o).longValue()) : String.valueOf(o);
   }
 
   private static boolean isAllocNorm(String label) {
@@ -207,6 +241,7 @@ final class ResultTable {
   }
 
   private static void renderTable(StringBuilder out, String title, Map<RowKey, Map<String, Measurement>> rows) {
+    Set<String> settings = new LinkedHashSet<>();
     Set<String> paramNames = new LinkedHashSet<>();
     Set<String> impls = new LinkedHashSet<>(List.of(CONVERGE, PEKKO, RAW));
     String unit = null;
@@ -215,6 +250,7 @@ final class ResultTable {
       impls.addAll(row.getValue().keySet());
       for (Measurement m : row.getValue().values()) {
         unit = unit == null ? m.unit() : unit;
+        settings.add(m.settings());
       }
     }
 
@@ -224,7 +260,7 @@ final class ResultTable {
     numeric.add(false);
     for (String p : paramNames) {
       header.add(p);
-      numeric.add(true);
+      numeric.add(rows.keySet().stream().map(k -> k.params().get(p)).allMatch(ResultTable::isNumberOrAbsent));
     }
     for (String impl : impls) {
       header.add(label(impl) + " " + unit + (impl.equals(CONVERGE) ? " ± error" : ""));
@@ -274,7 +310,11 @@ final class ResultTable {
         widths[c] = Math.max(widths[c], line.get(c).length());
       }
     }
-    out.append('\n').append(title).append('\n').append('\n');
+    out.append('\n').append(title).append('\n');
+    for (String s : settings) {
+      out.append(s).append('\n');
+    }
+    out.append('\n');
     appendLine(out, header, widths, numeric);
     out.append('|');
     for (int c = 0; c < widths.length; c++) {
@@ -294,6 +334,18 @@ final class ResultTable {
       out.append(' ').append(numeric.get(c) ? pad + cell : cell + pad).append(" |");
     }
     out.append('\n');
+  }
+
+  private static boolean isNumberOrAbsent(String value) {
+    if (value == null) {
+      return true;
+    }
+    try {
+      Double.parseDouble(value);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static String label(String impl) {
@@ -333,7 +385,8 @@ final class ResultTable {
     @Override
     public int compareTo(RowKey other) {
       int c = method.compareTo(other.method);
-      Set<String> names = new TreeSet<>(params.keySet());
+      // Parameters in column order (JMH's), so the leftmost varies slowest.
+      Set<String> names = new LinkedHashSet<>(params.keySet());
       names.addAll(other.params.keySet());
       for (String name : names) {
         if (c != 0) {

@@ -246,6 +246,15 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
   }
 
   /**
+   * The value of a key before its first update, as given to {@link #empty(Lattice)}.
+   *
+   * @return the zero value
+   */
+  public V zero() {
+    return zero;
+  }
+
+  /**
    * The causal context: every update this map has seen.
    *
    * @return the context

@@ -1,0 +1,85 @@
+package dev.converge.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.util.Objects;
+
+/**
+ * The base of every Converge serializer. A value is written as its format version (a varint),
+ * then, for collections, a flags varint (bit 0: the body is deflated), then its body. Reading
+ * checks the version and the flags and turns any failure into a {@link ConvergeKryoException} that
+ * says what was wrong and where. Values are immutable, so {@code kryo.copy} returns them as they are.
+ *
+ * @param <T> the serialized type
+ */
+abstract class ConvergeSerializer<T> extends Serializer<T> {
+
+  /** The version every serializer writes today. */
+  static final int VERSION = 1;
+
+  final Settings settings;
+  private final String type;
+  private final boolean collection;
+
+  ConvergeSerializer(Settings settings, String type, boolean collection) {
+    super(false, true);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.type = type;
+    this.collection = collection;
+  }
+
+  @Override
+  public final void write(Kryo kryo, Output out, T value) {
+    Objects.requireNonNull(value, type);
+    out.writeVarInt(VERSION, true);
+    if (!collection) {
+      writeBody(kryo, out, value);
+      return;
+    }
+    if (!settings.compress()) {
+      out.writeVarInt(0, true);
+      writeBody(kryo, out, value);
+      return;
+    }
+    Output body = new Output(256, -1);
+    writeBody(kryo, body, value);
+    byte[] bytes = body.toBytes();
+    if (bytes.length < settings.compressMinBytes()) {
+      out.writeVarInt(0, true);
+      out.writeBytes(bytes);
+    } else {
+      out.writeVarInt(Wire.FLAG_DEFLATE, true);
+      Wire.writeDeflated(out, bytes);
+    }
+  }
+
+  @Override
+  public final T read(Kryo kryo, Input in, Class<? extends T> ignored) {
+    return Wire.decoding(in, type, kryo, settings, () -> {
+      Wire.readVersion(in, VERSION, type);
+      if (!collection) {
+        return readBody(kryo, in);
+      }
+      int at = in.position();
+      int flags = in.readVarInt(true);
+      if (flags == 0) {
+        return readBody(kryo, in);
+      }
+      if (flags != Wire.FLAG_DEFLATE) {
+        throw Wire.fail(in, at, "unknown " + type + " flags " + flags);
+      }
+      Input body = Wire.readDeflated(in, settings);
+      T value = readBody(kryo, body);
+      if (body.position() != body.limit()) {
+        throw Wire.fail(in, at, "compressed " + type + " body has " + (body.limit() - body.position()) + " trailing bytes");
+      }
+      return value;
+    });
+  }
+
+  abstract void writeBody(Kryo kryo, Output out, T value);
+
+  abstract T readBody(Kryo kryo, Input in);
+}

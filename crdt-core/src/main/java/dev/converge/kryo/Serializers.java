@@ -1,0 +1,616 @@
+package dev.converge.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import dev.converge.Lattice;
+import dev.converge.ReplicaId;
+import dev.converge.causal.CausalContext;
+import dev.converge.causal.Dot;
+import dev.converge.causal.DottedVersionVector;
+import dev.converge.causal.Siblings;
+import dev.converge.causal.VersionVector;
+import dev.converge.counter.GCounter;
+import dev.converge.counter.PNCounter;
+import dev.converge.map.ORMap;
+import dev.converge.register.LWWRegister;
+import dev.converge.register.MVRegister;
+import dev.converge.register.Timestamp;
+import dev.converge.set.ORSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One serializer per Converge type. The layouts are documented in {@link ConvergeKryo}. */
+final class Serializers {
+
+  private Serializers() {}
+
+  static final class ReplicaIdSerializer extends ConvergeSerializer<ReplicaId> {
+    ReplicaIdSerializer(Settings s) {
+      super(s, "ReplicaId", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, ReplicaId id) {
+      Wire.writeString(out, id.id());
+    }
+
+    @Override
+    ReplicaId readBody(Kryo kryo, Input in) {
+      int at = in.position();
+      String s = Wire.readString(in, settings);
+      if (s.isEmpty()) {
+        throw Wire.fail(in, at, "replica id is empty");
+      }
+      return ReplicaId.of(s);
+    }
+  }
+
+  static final class DotSerializer extends ConvergeSerializer<Dot> {
+    DotSerializer(Settings s) {
+      super(s, "Dot", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, Dot dot) {
+      Wire.writeString(out, dot.replica().id());
+      out.writeVarLong(dot.counter(), true);
+    }
+
+    @Override
+    Dot readBody(Kryo kryo, Input in) {
+      int at = in.position();
+      String s = Wire.readString(in, settings);
+      if (s.isEmpty()) {
+        throw Wire.fail(in, at, "replica id is empty");
+      }
+      ReplicaId r = ReplicaId.of(s);
+      return new Dot(r, Wire.readCounter(in, "counter of dot of " + r));
+    }
+  }
+
+  /** Entries: count, then each replica's string and counter (each id appears once). */
+  static final class VersionVectorSerializer extends ConvergeSerializer<VersionVector> {
+    VersionVectorSerializer(Settings s) {
+      super(s, "VersionVector", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, VersionVector v) {
+      writeEntries(out, v);
+    }
+
+    @Override
+    VersionVector readBody(Kryo kryo, Input in) {
+      return readEntries(in, settings);
+    }
+
+    static void writeEntries(Output out, VersionVector v) {
+      out.writeVarInt(v.size(), true);
+      for (int i = 0; i < v.size(); i++) {
+        Wire.writeString(out, v.replicaAt(i).id());
+        out.writeVarLong(v.counterAt(i), true);
+      }
+    }
+
+    static VersionVector readEntries(Input in, Settings settings) {
+      int n = Wire.readCount(in, settings, 3, "vector entry");
+      ReplicaId[] ids = new ReplicaId[n];
+      long[] counters = new long[n];
+      for (int i = 0; i < n; i++) {
+        int at = in.position();
+        String s = Wire.readString(in, settings);
+        if (s.isEmpty()) {
+          throw Wire.fail(in, at, "replica id is empty");
+        }
+        ids[i] = ReplicaId.of(s);
+        if (i > 0 && ids[i - 1].compareTo(ids[i]) >= 0) {
+          throw Wire.fail(in, at, "replicas not strictly ascending: " + ids[i - 1] + " before " + ids[i]);
+        }
+        counters[i] = Wire.readCounter(in, "counter of replica " + ids[i]);
+      }
+      return VersionVector.ofSorted(ids, counters);
+    }
+  }
+
+  /** Replica table, vector as (index, counter), cloud grouped by replica with counter deltas. */
+  static final class CausalContextSerializer extends ConvergeSerializer<CausalContext> {
+    CausalContextSerializer(Settings s) {
+      super(s, "CausalContext", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, CausalContext c) {
+      Wire.Table table = tableOf(c);
+      table.write(out);
+      Wire.writeContext(out, c, table);
+    }
+
+    @Override
+    CausalContext readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      return Wire.readContext(in, settings, table);
+    }
+  }
+
+  static Wire.Table tableOf(CausalContext c) {
+    Wire.Table table = new Wire.Table();
+    table.addAll(c.versionVector());
+    for (Dot d : c.cloud()) {
+      table.add(d.replica());
+    }
+    table.seal();
+    return table;
+  }
+
+  /** Replica table, the dot as (index, counter), the past as a vector. */
+  static final class DottedVersionVectorSerializer extends ConvergeSerializer<DottedVersionVector> {
+    DottedVersionVectorSerializer(Settings s) {
+      super(s, "DottedVersionVector", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, DottedVersionVector e) {
+      Wire.Table table = new Wire.Table();
+      table.addAll(e.past());
+      table.add(e.dot().replica());
+      table.seal();
+      table.write(out);
+      out.writeVarInt(table.indexOf(e.dot().replica()), true);
+      out.writeVarLong(e.dot().counter(), true);
+      Wire.writeVector(out, e.past(), table);
+    }
+
+    @Override
+    DottedVersionVector readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId r = Wire.readReplica(in, table);
+      Dot dot = new Dot(r, Wire.readCounter(in, "counter of the dot"));
+      return DottedVersionVector.of(dot, Wire.readVector(in, settings, table));
+    }
+  }
+
+  /** As a version vector. */
+  static final class GCounterSerializer extends ConvergeSerializer<GCounter> {
+    GCounterSerializer(Settings s) {
+      super(s, "GCounter", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, GCounter c) {
+      VersionVectorSerializer.writeEntries(out, c.counts());
+    }
+
+    @Override
+    GCounter readBody(Kryo kryo, Input in) {
+      return GCounter.of(VersionVectorSerializer.readEntries(in, settings));
+    }
+  }
+
+  /** Replica table, increments and decrements as (index, counter) vectors. */
+  static final class PNCounterSerializer extends ConvergeSerializer<PNCounter> {
+    PNCounterSerializer(Settings s) {
+      super(s, "PNCounter", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, PNCounter c) {
+      Wire.Table table = new Wire.Table();
+      table.addAll(c.increments().counts());
+      table.addAll(c.decrements().counts());
+      table.seal();
+      table.write(out);
+      Wire.writeVector(out, c.increments().counts(), table);
+      Wire.writeVector(out, c.decrements().counts(), table);
+    }
+
+    @Override
+    PNCounter readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      GCounter p = GCounter.of(Wire.readVector(in, settings, table));
+      GCounter n = GCounter.of(Wire.readVector(in, settings, table));
+      return PNCounter.of(p, n);
+    }
+  }
+
+  /** The packed stamp. */
+  static final class TimestampSerializer extends ConvergeSerializer<Timestamp> {
+    TimestampSerializer(Settings s) {
+      super(s, "Timestamp", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, Timestamp t) {
+      out.writeVarLong(t.asLong(), true);
+    }
+
+    @Override
+    Timestamp readBody(Kryo kryo, Input in) {
+      return Timestamp.fromLong(in.readVarLong(true));
+    }
+  }
+
+  /** Count of values (0: empty), then stamp, writer, codec and the values (several only for colliding writes). */
+  static final class LWWRegisterSerializer extends ConvergeSerializer<LWWRegister<?>> {
+    LWWRegisterSerializer(Settings s) {
+      super(s, "LWWRegister", false);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, LWWRegister<?> r) {
+      List<?> values = r.values();
+      out.writeVarInt(values.size(), true);
+      if (values.isEmpty()) {
+        return;
+      }
+      out.writeVarLong(r.timestamp().orElseThrow().asLong(), true);
+      Wire.writeString(out, r.writer().orElseThrow().id());
+      int codec = Wire.codecFor(values);
+      Wire.writeCodec(kryo, out, codec, values.get(0), "an LWWRegister");
+      for (Object v : values) {
+        Wire.writeValue(kryo, out, codec, v, "an LWWRegister");
+      }
+    }
+
+    @Override
+    LWWRegister<?> readBody(Kryo kryo, Input in) {
+      int n = Wire.readCount(in, settings, 1, "register value");
+      if (n == 0) {
+        return LWWRegister.empty();
+      }
+      Timestamp t = Timestamp.fromLong(in.readVarLong(true));
+      int at = in.position();
+      String w = Wire.readString(in, settings);
+      if (w.isEmpty()) {
+        throw Wire.fail(in, at, "writer is empty");
+      }
+      ReplicaId writer = ReplicaId.of(w);
+      int codec = Wire.readCodec(in);
+      Registration type = Wire.readCodecClass(kryo, in, codec);
+      LWWRegister<Object> r = LWWRegister.empty();
+      for (int i = 0; i < n; i++) {
+        r = r.merge(LWWRegister.of(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"), t, writer));
+      }
+      if (r.values().size() != n) {
+        throw Wire.fail(in, at, "register holds " + n + " values, " + (n - r.values().size()) + " of them repeated");
+      }
+      return r;
+    }
+  }
+
+  /** Replica table, context, codec, count, then each value's dot (index, counter) and value. */
+  static final class MVRegisterSerializer extends ConvergeSerializer<MVRegister<?>> {
+    MVRegisterSerializer(Settings s) {
+      super(s, "MVRegister", true);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, MVRegister<?> r) {
+      Wire.Table table = tableOf(r.context());
+      table.write(out);
+      Wire.writeContext(out, r.context(), table);
+      writeTaggedValues(kryo, out, r.valuesByDot(), table, "an MVRegister");
+    }
+
+    @Override
+    MVRegister<?> readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      CausalContext c = Wire.readContext(in, settings, table);
+      return MVRegister.of(c, readTaggedValues(kryo, in, settings, table, "an MVRegister"));
+    }
+  }
+
+  static void writeTaggedValues(Kryo kryo, Output out, Map<Dot, ?> byDot, Wire.Table table, String where) {
+    int codec = Wire.codecFor(byDot.values());
+    Wire.writeCodec(kryo, out, codec, byDot.isEmpty() ? null : byDot.values().iterator().next(), where);
+    out.writeVarInt(byDot.size(), true);
+    for (Map.Entry<Dot, ?> e : byDot.entrySet()) {
+      out.writeVarInt(table.indexOf(e.getKey().replica()), true);
+      out.writeVarLong(e.getKey().counter(), true);
+      Wire.writeValue(kryo, out, codec, e.getValue(), where);
+    }
+  }
+
+  static Map<Dot, Object> readTaggedValues(Kryo kryo, Input in, Settings settings, ReplicaId[] table, String where) {
+    int codec = Wire.readCodec(in);
+    Registration type = Wire.readCodecClass(kryo, in, codec);
+    int n = Wire.readCount(in, settings, 3, "value");
+    Map<Dot, Object> out = new LinkedHashMap<>(Wire.capacity(n));
+    Dot previous = null;
+    for (int i = 0; i < n; i++) {
+      int at = in.position();
+      ReplicaId r = Wire.readReplica(in, table);
+      Dot d = new Dot(r, Wire.readCounter(in, "counter of a dot"));
+      if (previous != null && previous.compareTo(d) >= 0) {
+        throw Wire.fail(in, at, "dots of " + where + " not strictly ascending: " + previous + " before " + d);
+      }
+      previous = d;
+      out.put(d, Wire.readValue(kryo, in, settings, codec, type, where));
+    }
+    return out;
+  }
+
+  /**
+   * Replica table, codec, server entries (index, counter, then the values of its newest dots,
+   * count first), then the initial values.
+   */
+  static final class SiblingsSerializer extends ConvergeSerializer<Siblings<?>> {
+    SiblingsSerializer(Settings s) {
+      super(s, "Siblings", true);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, Siblings<?> s) {
+      VersionVector ctx = s.context();
+      Wire.Table table = new Wire.Table();
+      table.addAll(ctx);
+      table.seal();
+      table.write(out);
+      List<?> values = s.values();
+      int codec = Wire.codecFor(values);
+      Wire.writeCodec(kryo, out, codec, values.isEmpty() ? null : values.get(0), "a Siblings");
+      Map<Dot, ?> byDot = s.valuesByDot();
+      Wire.writeVector(out, ctx, table);
+      // per server, in the vector's order: how many values it holds (its newest dots)
+      int[] held = new int[ctx.size()];
+      for (Dot d : byDot.keySet()) {
+        held[table.indexOf(d.replica())]++;
+      }
+      for (int i = 0; i < held.length; i++) {
+        out.writeVarInt(held[i], true);
+      }
+      for (Object v : byDot.values()) {
+        Wire.writeValue(kryo, out, codec, v, "a Siblings");
+      }
+      List<?> initial = values.subList(byDot.size(), values.size());
+      out.writeVarInt(initial.size(), true);
+      for (Object v : initial) {
+        Wire.writeValue(kryo, out, codec, v, "a Siblings");
+      }
+    }
+
+    @Override
+    Siblings<?> readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      int codec = Wire.readCodec(in);
+      Registration type = Wire.readCodecClass(kryo, in, codec);
+      VersionVector ctx = Wire.readVector(in, settings, table);
+      if (ctx.size() != table.length) {
+        throw Wire.fail(in, in.position(), "the context names " + ctx.size() + " of the table's " + table.length + " servers");
+      }
+      int[] held = new int[ctx.size()];
+      for (int i = 0; i < held.length; i++) {
+        int at = in.position();
+        held[i] = Wire.readCount(in, settings, 1, "sibling");
+        if (held[i] > ctx.counterAt(i)) {
+          throw Wire.fail(in, at, "server " + ctx.replicaAt(i) + " holds " + held[i] + " values but issued " + ctx.counterAt(i));
+        }
+      }
+      Map<Dot, Object> byDot = new HashMap<>();
+      for (int i = 0; i < held.length; i++) {
+        for (int k = 0; k < held[i]; k++) {
+          Dot d = new Dot(ctx.replicaAt(i), ctx.counterAt(i) - held[i] + 1 + k);
+          byDot.put(d, Wire.readValue(kryo, in, settings, codec, type, "a Siblings"));
+        }
+      }
+      int n = Wire.readCount(in, settings, 1, "initial value");
+      if (n > 0 && !ctx.isEmpty()) {
+        throw Wire.fail(in, in.position(), "initial values next to stamped ones");
+      }
+      Siblings<Object> s = Siblings.of(ctx, byDot);
+      for (int i = 0; i < n; i++) {
+        s = s.merge(Siblings.of(Wire.readValue(kryo, in, settings, codec, type, "a Siblings")));
+      }
+      if (s.size() != byDot.size() + n) {
+        throw Wire.fail(in, in.position(), "initial values repeat");
+      }
+      return s;
+    }
+  }
+
+  /**
+   * Replica table, context, element codec; then the elements kept by a single dot, grouped by the
+   * dot's replica and sorted by counter (index, count, then per element the counter's delta and
+   * the element); then the elements kept by several dots (count, dots, element). Sorting by dot
+   * makes the bytes canonical without ordering the elements themselves.
+   */
+  static final class ORSetSerializer extends ConvergeSerializer<ORSet<?>> {
+    ORSetSerializer(Settings s) {
+      super(s, "ORSet", true);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, ORSet<?> set) {
+      Wire.Table table = tableOf(set.context());
+      table.write(out);
+      Wire.writeContext(out, set.context(), table);
+      int codec = Wire.codecFor(set.elements());
+      Wire.writeCodec(kryo, out, codec, set.isEmpty() ? null : set.elements().iterator().next(), "an ORSet");
+      List<Object[]> single = new ArrayList<>(set.size());
+      List<Object[]> multi = new ArrayList<>();
+      for (Object e : set.elements()) {
+        List<Dot> dots = set.dots(e);
+        (dots.size() == 1 ? single : multi).add(new Object[] {dots.get(0), e, dots});
+      }
+      single.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+      multi.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+      int groups = 0;
+      for (int i = 0; i < single.size(); i++) {
+        if (i == 0 || !((Dot) single.get(i)[0]).replica().equals(((Dot) single.get(i - 1)[0]).replica())) {
+          groups++;
+        }
+      }
+      out.writeVarInt(groups, true);
+      int i = 0;
+      while (i < single.size()) {
+        ReplicaId r = ((Dot) single.get(i)[0]).replica();
+        int j = i;
+        while (j < single.size() && ((Dot) single.get(j)[0]).replica().equals(r)) {
+          j++;
+        }
+        out.writeVarInt(table.indexOf(r), true);
+        out.writeVarInt(j - i, true);
+        long previous = 0;
+        for (int k = i; k < j; k++) {
+          long c = ((Dot) single.get(k)[0]).counter();
+          out.writeVarLong(c - previous, true);
+          previous = c;
+          Wire.writeValue(kryo, out, codec, single.get(k)[1], "an ORSet");
+        }
+        i = j;
+      }
+      out.writeVarInt(multi.size(), true);
+      for (Object[] m : multi) {
+        @SuppressWarnings("unchecked")
+        List<Dot> dots = (List<Dot>) m[2];
+        out.writeVarInt(dots.size(), true);
+        for (Dot d : dots) {
+          out.writeVarInt(table.indexOf(d.replica()), true);
+          out.writeVarLong(d.counter(), true);
+        }
+        Wire.writeValue(kryo, out, codec, m[1], "an ORSet");
+      }
+    }
+
+    @Override
+    ORSet<?> readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      CausalContext c = Wire.readContext(in, settings, table);
+      int codec = Wire.readCodec(in);
+      Registration type = Wire.readCodecClass(kryo, in, codec);
+      Map<Object, List<Dot>> elements = new HashMap<>();
+      int groups = Wire.readCount(in, settings, 3, "dot group");
+      int lastReplica = -1;
+      for (int g = 0; g < groups; g++) {
+        int at = in.position();
+        ReplicaId r = Wire.readReplica(in, table);
+        int index = Arrays.binarySearch(table, r);
+        if (index <= lastReplica) {
+          throw Wire.fail(in, at, "dot groups not in replica order");
+        }
+        lastReplica = index;
+        int n = Wire.readCount(in, settings, 2, "element");
+        long counter = 0;
+        for (int k = 0; k < n; k++) {
+          int dat = in.position();
+          long delta = in.readVarLong(true);
+          if (delta < 1 || counter + delta < counter) {
+            throw Wire.fail(in, dat, "dots of " + r + " must strictly increase");
+          }
+          counter += delta;
+          put(in, elements, Wire.readValue(kryo, in, settings, codec, type, "an ORSet"), List.of(new Dot(r, counter)));
+        }
+      }
+      int m = Wire.readCount(in, settings, 5, "element with several dots");
+      for (int k = 0; k < m; k++) {
+        int n = Wire.readCount(in, settings, 2, "dot");
+        if (n < 2) {
+          throw Wire.fail(in, in.position(), "an element listed with several dots has " + n);
+        }
+        List<Dot> dots = new ArrayList<>(Wire.capacity(n));
+        for (int d = 0; d < n; d++) {
+          ReplicaId r = Wire.readReplica(in, table);
+          dots.add(new Dot(r, Wire.readCounter(in, "counter of a dot")));
+        }
+        put(in, elements, Wire.readValue(kryo, in, settings, codec, type, "an ORSet"), dots);
+      }
+      return ORSet.of(c, elements);
+    }
+
+    private static void put(Input in, Map<Object, List<Dot>> elements, Object e, List<Dot> dots) {
+      if (elements.put(e, dots) != null) {
+        throw Wire.fail(in, in.position(), "element '" + e + "' appears twice");
+      }
+    }
+  }
+
+  /**
+   * Replica table, context, the zero value, key codec, value codec, count, then per key (in the
+   * order of its first dot): the key, its number of values, and per value its dot and the value.
+   */
+  static final class ORMapSerializer extends ConvergeSerializer<ORMap<?, ?>> {
+    ORMapSerializer(Settings s) {
+      super(s, "ORMap", true);
+    }
+
+    @Override
+    void writeBody(Kryo kryo, Output out, ORMap<?, ?> map) {
+      writeMap(kryo, out, map);
+    }
+
+    private <K, V extends Lattice<V>> void writeMap(Kryo kryo, Output out, ORMap<K, V> map) {
+      Wire.Table table = tableOf(map.context());
+      table.write(out);
+      Wire.writeContext(out, map.context(), table);
+      kryo.writeClassAndObject(out, map.zero());
+      List<Object[]> keys = new ArrayList<>(map.size());
+      List<Object> allValues = new ArrayList<>();
+      for (K k : map.keySet()) {
+        Map<Dot, V> byDot = map.valuesByDot(k);
+        keys.add(new Object[] {byDot.keySet().iterator().next(), k, byDot});
+        allValues.addAll(byDot.values());
+      }
+      keys.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+      int keyCodec = Wire.codecFor(map.keySet());
+      Wire.writeCodec(kryo, out, keyCodec, map.isEmpty() ? null : map.keySet().iterator().next(), "an ORMap's keys");
+      int valueCodec = Wire.codecFor(allValues);
+      Wire.writeCodec(kryo, out, valueCodec, allValues.isEmpty() ? null : allValues.get(0), "an ORMap's values");
+      out.writeVarInt(keys.size(), true);
+      for (Object[] k : keys) {
+        Wire.writeValue(kryo, out, keyCodec, k[1], "an ORMap's keys");
+        @SuppressWarnings("unchecked")
+        Map<Dot, V> byDot = (Map<Dot, V>) k[2];
+        out.writeVarInt(byDot.size(), true);
+        for (Map.Entry<Dot, V> e : byDot.entrySet()) {
+          out.writeVarInt(table.indexOf(e.getKey().replica()), true);
+          out.writeVarLong(e.getKey().counter(), true);
+          Wire.writeValue(kryo, out, valueCodec, e.getValue(), "an ORMap's values");
+        }
+      }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ORMap<?, ?> readBody(Kryo kryo, Input in) {
+      ReplicaId[] table = Wire.Table.read(in, settings);
+      CausalContext c = Wire.readContext(in, settings, table);
+      int at = in.position();
+      Object zero = kryo.readClassAndObject(in);
+      if (!(zero instanceof Lattice)) {
+        throw Wire.fail(in, at, "the zero value is not a Lattice: " + (zero == null ? "null" : zero.getClass().getName()));
+      }
+      int keyCodec = Wire.readCodec(in);
+      Registration keyType = Wire.readCodecClass(kryo, in, keyCodec);
+      int valueCodec = Wire.readCodec(in);
+      Registration valueType = Wire.readCodecClass(kryo, in, valueCodec);
+      int n = Wire.readCount(in, settings, 5, "key");
+      Map<Object, Map<Dot, Lattice>> entries = new HashMap<>();
+      for (int k = 0; k < n; k++) {
+        Object key = Wire.readValue(kryo, in, settings, keyCodec, keyType, "an ORMap's keys");
+        int m = Wire.readCount(in, settings, 3, "value");
+        Map<Dot, Lattice> byDot = new LinkedHashMap<>(Wire.capacity(m));
+        for (int v = 0; v < m; v++) {
+          ReplicaId r = Wire.readReplica(in, table);
+          Dot d = new Dot(r, Wire.readCounter(in, "counter of a dot"));
+          int vat = in.position();
+          Object value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
+          if (!(value instanceof Lattice) || value.getClass() != zero.getClass()) {
+            throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + zero.getClass().getName());
+          }
+          if (byDot.put(d, (Lattice) value) != null) {
+            throw Wire.fail(in, vat, "dot " + d + " repeats");
+          }
+        }
+        if (entries.put(key, byDot) != null) {
+          throw Wire.fail(in, in.position(), "key '" + key + "' appears twice");
+        }
+      }
+      return ORMap.of((Lattice) zero, c, (Map) entries);
+    }
+  }
+}

@@ -1,0 +1,462 @@
+package dev.converge.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import dev.converge.ReplicaId;
+import dev.converge.causal.CausalContext;
+import dev.converge.causal.Dot;
+import dev.converge.causal.VersionVector;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/** The building blocks of the wire format shared by every serializer. */
+final class Wire {
+
+  /** Element codecs: how the values of one collection are written. */
+  static final int NONE = 0;
+  static final int STRING = 1;
+  static final int LONG = 2;
+  static final int INTEGER = 3;
+  static final int ONE_CLASS = 4;
+  static final int MIXED = 5;
+
+  /** Flags after the version of collections. */
+  static final int FLAG_DEFLATE = 1;
+
+  private Wire() {}
+
+  // ---------------------------------------------------------------- reading guards
+
+  /** Reads the format version and rejects anything but {@code expected}. */
+  static void readVersion(Input in, int expected, String type) {
+    int at = in.position();
+    int v = in.readVarInt(true);
+    if (v != expected) {
+      throw fail(in, at, "unknown " + type + " format version " + v + " (this reader knows version " + expected + ")");
+    }
+  }
+
+  /**
+   * Reads a count of items each taking at least {@code minBytes} bytes, checked against the
+   * configured maximum and, for in-memory input, against the bytes actually remaining, before
+   * anything is allocated.
+   */
+  static int readCount(Input in, Settings settings, int minBytes, String what) {
+    int at = in.position();
+    int n = in.readVarInt(true);
+    if (n < 0 || n > settings.maxElements()) {
+      throw fail(in, at, what + " count " + (n < 0 ? Integer.toUnsignedString(n) : n)
+          + " exceeds the limit of " + settings.maxElements());
+    }
+    if (in.getInputStream() == null) {
+      long remaining = (long) in.limit() - in.position();
+      if ((long) n * minBytes > remaining) {
+        throw fail(in, at, what + " count " + n + " needs at least " + (long) n * minBytes + " bytes, only "
+            + remaining + " remain");
+      }
+    }
+    return n;
+  }
+
+  /** The initial capacity for {@code n} items: never more than the input could hold. */
+  static int capacity(int n) {
+    return Math.min(n, 1024);
+  }
+
+  static long readCounter(Input in, String what) {
+    int at = in.position();
+    long c = in.readVarLong(true);
+    if (c < 1) {
+      throw fail(in, at, what + " must be >= 1, got " + Long.toUnsignedString(c));
+    }
+    return c;
+  }
+
+  static ConvergeKryoException fail(Input in, int position, String message) {
+    return new ConvergeKryoException(message + " (at input position " + position + ")");
+  }
+
+  /** Runs a decoder, turning any failure that is not already a KryoException into one with the position. */
+  static <T> T decoding(Input in, String type, Kryo kryo, Settings settings, Decoder<T> decoder) {
+    if (kryo.getDepth() > settings.maxDepth()) {
+      throw fail(in, in.position(), type + " nested deeper than " + settings.maxDepth() + " levels");
+    }
+    int start = in.position();
+    try {
+      return decoder.decode();
+    } catch (KryoException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConvergeKryoException("invalid " + type + " (starting at input position " + start + ", failed before "
+          + in.position() + "): " + e.getMessage(), e);
+    }
+  }
+
+  interface Decoder<T> {
+    T decode();
+  }
+
+  // ---------------------------------------------------------------- replica tables
+
+  /** Replica ids of one value, written once and referenced by index. */
+  static final class Table {
+    private ReplicaId[] ids = new ReplicaId[8];
+    private int size;
+
+    /** Adds every replica of a sorted vector. */
+    void addAll(VersionVector v) {
+      for (int i = 0; i < v.size(); i++) {
+        add(v.replicaAt(i));
+      }
+    }
+
+    void add(ReplicaId id) {
+      if (indexOfOrMinus(id) < 0) {
+        if (size == ids.length) {
+          ids = Arrays.copyOf(ids, size * 2);
+        }
+        ids[size++] = id;
+      }
+    }
+
+    /** Sorts the table: call once all ids are added, before writing. */
+    void seal() {
+      Arrays.sort(ids, 0, size);
+    }
+
+    int indexOf(ReplicaId id) {
+      int i = Arrays.binarySearch(ids, 0, size, id);
+      if (i < 0) {
+        throw new IllegalStateException("replica " + id + " missing from the table");
+      }
+      return i;
+    }
+
+    private int indexOfOrMinus(ReplicaId id) {
+      for (int i = 0; i < size; i++) {
+        if (ids[i].equals(id)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    void write(Output out) {
+      out.writeVarInt(size, true);
+      for (int i = 0; i < size; i++) {
+        writeString(out, ids[i].id());
+      }
+    }
+
+    static ReplicaId[] read(Input in, Settings settings) {
+      int n = readCount(in, settings, 2, "replica table");
+      ReplicaId[] ids = new ReplicaId[n];
+      for (int i = 0; i < n; i++) {
+        int at = in.position();
+        String s = readString(in, settings);
+        if (s.isEmpty()) {
+          throw fail(in, at, "replica id " + i + " is empty");
+        }
+        ids[i] = ReplicaId.of(s);
+        if (i > 0 && ids[i - 1].compareTo(ids[i]) >= 0) {
+          throw fail(in, at, "replica table not strictly ascending: " + ids[i - 1] + " before " + ids[i]);
+        }
+      }
+      return ids;
+    }
+  }
+
+  static ReplicaId readReplica(Input in, ReplicaId[] table) {
+    int at = in.position();
+    int i = in.readVarInt(true);
+    if (i < 0 || i >= table.length) {
+      throw fail(in, at, "replica index " + Integer.toUnsignedString(i) + " outside the table of " + table.length);
+    }
+    return table[i];
+  }
+
+  // ---------------------------------------------------------------- vectors and contexts
+
+  /** Entries of a vector as (index, counter) pairs. */
+  static void writeVector(Output out, VersionVector v, Table table) {
+    out.writeVarInt(v.size(), true);
+    for (int i = 0; i < v.size(); i++) {
+      out.writeVarInt(table.indexOf(v.replicaAt(i)), true);
+      out.writeVarLong(v.counterAt(i), true);
+    }
+  }
+
+  static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
+    int n = readCount(in, settings, 2, "vector entry");
+    ReplicaId[] ids = new ReplicaId[n];
+    long[] counters = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = readReplica(in, table);
+      counters[i] = readCounter(in, "counter of replica " + ids[i]);
+    }
+    return VersionVector.ofSorted(ids, counters);
+  }
+
+  /** A context: its vector, then its cloud grouped by replica with ascending counter deltas. */
+  static void writeContext(Output out, CausalContext c, Table table) {
+    writeVector(out, c.versionVector(), table);
+    List<Dot> cloud = c.cloud();
+    int groups = 0;
+    for (int i = 0; i < cloud.size(); i++) {
+      if (i == 0 || !cloud.get(i).replica().equals(cloud.get(i - 1).replica())) {
+        groups++;
+      }
+    }
+    out.writeVarInt(groups, true);
+    int i = 0;
+    while (i < cloud.size()) {
+      ReplicaId r = cloud.get(i).replica();
+      int j = i;
+      while (j < cloud.size() && cloud.get(j).replica().equals(r)) {
+        j++;
+      }
+      out.writeVarInt(table.indexOf(r), true);
+      out.writeVarInt(j - i, true);
+      long previous = 0;
+      for (int k = i; k < j; k++) {
+        out.writeVarLong(cloud.get(k).counter() - previous, true);
+        previous = cloud.get(k).counter();
+      }
+      i = j;
+    }
+  }
+
+  static CausalContext readContext(Input in, Settings settings, ReplicaId[] table) {
+    VersionVector v = readVector(in, settings, table);
+    int groups = readCount(in, settings, 3, "cloud group");
+    if (groups == 0) {
+      return CausalContext.of(v);
+    }
+    List<Dot> cloud = new ArrayList<>();
+    for (int g = 0; g < groups; g++) {
+      ReplicaId r = readReplica(in, table);
+      int n = readCount(in, settings, 1, "cloud dot");
+      long counter = 0;
+      for (int k = 0; k < n; k++) {
+        int at = in.position();
+        long delta = in.readVarLong(true);
+        if (delta < 1 || counter + delta < counter) {
+          throw fail(in, at, "cloud counters of " + r + " must strictly increase");
+        }
+        counter += delta;
+        cloud.add(new Dot(r, counter));
+      }
+    }
+    CausalContext c = CausalContext.of(v, cloud);
+    if (c.cloudSize() != cloud.size() || !c.versionVector().equals(v)) {
+      throw fail(in, in.position(), "causal context is not compact: cloud dots overlap the vector or repeat");
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------- element codecs
+
+  /** The codec that writes every value of {@code values} most compactly. */
+  static int codecFor(Iterable<?> values) {
+    Class<?> common = null;
+    boolean any = false;
+    for (Object v : values) {
+      any = true;
+      if (common == null) {
+        common = v.getClass();
+      } else if (common != v.getClass()) {
+        return MIXED;
+      }
+    }
+    if (!any) {
+      return NONE;
+    }
+    if (common == String.class) {
+      return STRING;
+    }
+    if (common == Long.class) {
+      return LONG;
+    }
+    return common == Integer.class ? INTEGER : ONE_CLASS;
+  }
+
+  /** Writes the codec and, for {@link #ONE_CLASS}, the class of the values. */
+  static void writeCodec(Kryo kryo, Output out, int codec, Object sample, String where) {
+    out.writeVarInt(codec, true);
+    if (codec == ONE_CLASS) {
+      writeClass(kryo, out, sample.getClass(), where);
+    }
+  }
+
+  static Registration readCodecClass(Kryo kryo, Input in, int codec) {
+    if (codec != ONE_CLASS) {
+      return null;
+    }
+    int at = in.position();
+    Registration r = kryo.readClass(in);
+    if (r == null) {
+      throw fail(in, at, "the values' class is null");
+    }
+    return r;
+  }
+
+  static int readCodec(Input in) {
+    int at = in.position();
+    int codec = in.readVarInt(true);
+    if (codec < NONE || codec > MIXED) {
+      throw fail(in, at, "unknown value codec " + codec);
+    }
+    return codec;
+  }
+
+  private static void writeClass(Kryo kryo, Output out, Class<?> type, String where) {
+    try {
+      kryo.writeClass(out, type);
+    } catch (IllegalArgumentException e) {
+      throw new ConvergeKryoException("cannot write a value of " + type.getName() + " inside " + where
+          + ": the Kryo instance has no registration for it (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static void writeValue(Kryo kryo, Output out, int codec, Object value, String where) {
+    try {
+      switch (codec) {
+        case STRING:
+          writeString(out, (String) value);
+          break;
+        case LONG:
+          out.writeVarLong((Long) value, false);
+          break;
+        case INTEGER:
+          out.writeVarInt((Integer) value, false);
+          break;
+        case ONE_CLASS:
+          kryo.writeObject(out, value);
+          break;
+        default:
+          kryo.writeClassAndObject(out, value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConvergeKryoException("cannot write a value of " + value.getClass().getName() + " inside " + where
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Object readValue(Kryo kryo, Input in, Settings settings, int codec, Registration type, String where) {
+    int at = in.position();
+    Object v;
+    switch (codec) {
+      case STRING:
+        v = readString(in, settings);
+        break;
+      case LONG:
+        v = in.readVarLong(false);
+        break;
+      case INTEGER:
+        v = in.readVarInt(false);
+        break;
+      case ONE_CLASS:
+        Class<?> cls = type.getType();
+        v = kryo.readObject(in, cls);
+        break;
+      case MIXED:
+        v = kryo.readClassAndObject(in);
+        break;
+      default:
+        throw fail(in, at, where + " has no values but holds one");
+    }
+    if (v == null) {
+      throw fail(in, at, "null value inside " + where);
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------- strings
+
+  /**
+   * A string as its UTF-8 byte length and bytes. (Kryo's own string format sizes its buffer from
+   * a length the input claims, so hostile bytes could make it allocate gigabytes.)
+   */
+  static void writeString(Output out, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    out.writeVarInt(bytes.length, true);
+    out.writeBytes(bytes);
+  }
+
+  static String readString(Input in, Settings settings) {
+    int at = in.position();
+    int n = in.readVarInt(true);
+    if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
+      throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
+    }
+    return new String(in.readBytes(n), StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------- compression
+
+  /** Writes {@code body} deflated: uncompressed length, compressed length, bytes. */
+  static void writeDeflated(Output out, byte[] body) {
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+    try {
+      deflater.setInput(body);
+      deflater.finish();
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.max(64, body.length / 4));
+      byte[] chunk = new byte[8192];
+      while (!deflater.finished()) {
+        int n = deflater.deflate(chunk);
+        buffer.write(chunk, 0, n);
+      }
+      out.writeVarInt(body.length, true);
+      out.writeVarInt(buffer.size(), true);
+      out.writeBytes(buffer.toByteArray());
+    } finally {
+      deflater.end();
+    }
+  }
+
+  /** Reads a deflated body, bounded by the configured maximum size. */
+  static Input readDeflated(Input in, Settings settings) {
+    int at = in.position();
+    int size = in.readVarInt(true);
+    if (size < 0 || size > settings.maxBytes()) {
+      throw fail(in, at, "compressed body claims " + Integer.toUnsignedString(size) + " bytes, limit " + settings.maxBytes());
+    }
+    int compressedAt = in.position();
+    int compressed = in.readVarInt(true);
+    if (compressed < 0 || compressed > settings.maxBytes()
+        || (in.getInputStream() == null && compressed > in.limit() - in.position())) {
+      throw fail(in, compressedAt, "compressed length " + Integer.toUnsignedString(compressed) + " exceeds the input");
+    }
+    byte[] bytes = in.readBytes(compressed);
+    Inflater inflater = new Inflater(true);
+    try {
+      inflater.setInput(bytes);
+      byte[] body = new byte[size];
+      int n = 0;
+      while (n < size) {
+        int k = inflater.inflate(body, n, size - n);
+        if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+          break;
+        }
+        n += k;
+      }
+      if (n != size || !inflater.finished() && inflater.getRemaining() > 0) {
+        throw fail(in, at, "compressed body inflates to " + n + " bytes, not the " + size + " it claims");
+      }
+      return new Input(body);
+    } catch (DataFormatException e) {
+      throw new ConvergeKryoException("corrupt compressed body (at input position " + at + "): " + e.getMessage(), e);
+    } finally {
+      inflater.end();
+    }
+  }
+}

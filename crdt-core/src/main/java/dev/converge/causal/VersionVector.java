@@ -189,10 +189,9 @@ public final class VersionVector implements Lattice<VersionVector> {
     Objects.requireNonNull(replica, "replica");
     ReplicaId[] ids = replicas;
     if (ids.length <= 8) {
-      // Ids are interned: a reference scan beats string comparisons on small vectors.
-      String id = replica.id();
+      // Ids are canonical instances: a reference scan beats string comparisons on small vectors.
       for (int i = 0; i < ids.length; i++) {
-        if (ids[i].id() == id) {
+        if (ids[i] == replica) {
           return counters[i];
         }
       }
@@ -424,7 +423,9 @@ public final class VersionVector implements Lattice<VersionVector> {
     while (i < n && j < m) {
       ReplicaId x = a[i];
       ReplicaId y = b[j];
-      if (x == y || x.id() == y.id()) {
+      // Ids are canonical: equal ids are the same instance, so only distinct ids compare strings.
+      int c = x == y ? 0 : x.compareTo(y);
+      if (c == 0) {
         long p = ca[i++];
         long q = cb[j++];
         if (p < q) {
@@ -438,7 +439,7 @@ public final class VersionVector implements Lattice<VersionVector> {
           }
           greater = true;
         }
-      } else if (x.compareTo(y) < 0) {
+      } else if (c < 0) {
         if (less) {
           return Causality.CONCURRENT;
         }
@@ -497,12 +498,13 @@ public final class VersionVector implements Lattice<VersionVector> {
       while (i < n && j < m) {
         ReplicaId x = a[i];
         ReplicaId y = b[j];
-        if (x == y || x.id() == y.id()) {
+        int c = x == y ? 0 : x.compareTo(y);
+        if (c == 0) {
           long p = ca[i++];
           long q = cb[j++];
           less |= p < q;
           greater |= p > q;
-        } else if (x.compareTo(y) < 0) {
+        } else if (c < 0) {
           greater = true;
           i++;
         } else {
@@ -542,10 +544,11 @@ public final class VersionVector implements Lattice<VersionVector> {
     while (i < n && j < m) {
       ReplicaId x = a[i];
       ReplicaId y = b[j];
-      if (x == y || x.id() == y.id()) {
+      int c = x == y ? 0 : x.compareTo(y);
+      if (c == 0) {
         ids[k] = x;
         values[k++] = Math.max(ca[i++], cb[j++]);
-      } else if (x.compareTo(y) < 0) {
+      } else if (c < 0) {
         ids[k] = x;
         values[k++] = ca[i++];
       } else {

@@ -2,6 +2,7 @@ package dev.converge.causal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,26 @@ final class ReplicaIdAndDotTest {
     assertNotEquals(ReplicaId.of("node-1"), ReplicaId.of("node-2"));
     assertTrue(ReplicaId.of("a").compareTo(ReplicaId.of("b")) < 0);
     assertEquals("node-1", ReplicaId.of("node-1").toString());
+  }
+
+  @Test
+  void replicaId_isCanonical_theSameInstanceForEqualNames() throws Exception {
+    String dynamic = new StringBuilder("canon-").append(42).toString();
+    assertSame(ReplicaId.of("canon-42"), ReplicaId.of(dynamic));
+    // Concurrent first uses of one name agree on one instance.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<ReplicaId>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        String name = new StringBuilder("race-").append(i % 8).toString();
+        ids.add(pool.submit(() -> ReplicaId.of(name)));
+      }
+      for (java.util.concurrent.Future<ReplicaId> f : ids) {
+        assertSame(ReplicaId.of(f.get().id()), f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test

@@ -107,6 +107,25 @@ public final class GCounter implements Lattice<GCounter> {
   }
 
   /**
+   * The delta of {@link #increment(ReplicaId, long)}: a counter holding only the new count of
+   * {@code replica}, to ship instead of the whole state.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param replica the replica counting
+   * @param amount how much to add, at least 0
+   * @return the delta ({@link #empty()} when {@code amount} is 0)
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count would overflow
+   */
+  public GCounter incrementDelta(ReplicaId replica, long amount) {
+    GCounter next = increment(replica, amount);
+    return next == this ? EMPTY : new GCounter(VersionVector.of(replica, next.get(replica)));
+  }
+
+  /**
    * The sum of every replica's count.
    *
    * @return the counter's value

@@ -119,6 +119,44 @@ public final class PNCounter implements Lattice<PNCounter> {
   }
 
   /**
+   * The delta of {@link #increment(ReplicaId, long)}: only the new count of increments of
+   * {@code replica}.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param replica the replica counting
+   * @param amount how much to add, at least 0
+   * @return the delta
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count would overflow
+   */
+  public PNCounter incrementDelta(ReplicaId replica, long amount) {
+    GCounter d = increments.incrementDelta(replica, amount);
+    return d.equals(GCounter.empty()) ? EMPTY : new PNCounter(d, GCounter.empty());
+  }
+
+  /**
+   * The delta of {@link #decrement(ReplicaId, long)}: only the new count of decrements of
+   * {@code replica}.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param replica the replica counting
+   * @param amount how much to subtract, at least 0
+   * @return the delta
+   * @throws NullPointerException if {@code replica} is {@code null}
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws ArithmeticException if the replica's count would overflow
+   */
+  public PNCounter decrementDelta(ReplicaId replica, long amount) {
+    GCounter d = decrements.incrementDelta(replica, amount);
+    return d.equals(GCounter.empty()) ? EMPTY : new PNCounter(GCounter.empty(), d);
+  }
+
+  /**
    * Increments minus decrements.
    *
    * @return the counter's value

@@ -5,6 +5,7 @@ import dev.converge.Lattice;
 import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
+import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
 import dev.converge.internal.Tagged;
 import java.util.AbstractSet;
@@ -144,6 +145,46 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
     Objects.requireNonNull(key, "key");
     DotMap e = entries.remove(key);
     return e == entries ? this : new ORMap<>(e, context, zero);
+  }
+
+  /**
+   * The delta of {@link #update}: the key's new value under its new dot, with a context holding
+   * that dot and the key's previous dots (the update replaces them).
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group. Deltas of an
+   * ORMap need causal delivery (see {@code dev.converge.delta.DeltaReplicator}).
+   *
+   * @param replica the replica updating
+   * @param key the key
+   * @param update computes the new value from the current one; must not return {@code null}
+   * @return the delta
+   * @throws NullPointerException if an argument is {@code null} or {@code update} returns {@code null}
+   */
+  public ORMap<K, V> updateDelta(ReplicaId replica, K key, UnaryOperator<V> update) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(update, "update");
+    V next = Objects.requireNonNull(update.apply(get(key).orElse(zero)), () -> "update returned null for key " + key);
+    Dot dot = context.nextDot(replica);
+    List<Dot> seen = new ArrayList<>(valuesByDot(key).keySet());
+    seen.add(dot);
+    return new ORMap<>(DotMap.EMPTY.put(key, Tagged.of(dot, next)), CausalContext.of(VersionVector.empty(), seen), zero);
+  }
+
+  /**
+   * The delta of {@link #remove}: no key, and a context holding the dots the remove undoes.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param key the key
+   * @return the delta
+   * @throws NullPointerException if {@code key} is {@code null}
+   */
+  public ORMap<K, V> removeDelta(Object key) {
+    List<Dot> seen = new ArrayList<>(valuesByDot(key).keySet());
+    return new ORMap<>(DotMap.EMPTY, CausalContext.of(VersionVector.empty(), seen), zero);
   }
 
   /**

@@ -173,6 +173,23 @@ public final class LWWRegister<V> implements Lattice<LWWRegister<V>> {
   }
 
   /**
+   * The delta of {@link #assign(Object, Timestamp, ReplicaId)}: the register holding only the new
+   * write, to ship instead of the whole state (for a register the two are the same size).
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param value the value written
+   * @param timestamp the write's stamp
+   * @param writer the replica that issues the write
+   * @return the delta
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  public LWWRegister<V> assignDelta(V value, Timestamp timestamp, ReplicaId writer) {
+    return of(value, timestamp, writer);
+  }
+
+  /**
    * The register's value: the value of the winning write.
    *
    * @return the value, or empty for the {@link #empty()} register

@@ -99,6 +99,32 @@ public final class MVRegister<V> implements Lattice<MVRegister<V>> {
   }
 
   /**
+   * The delta of {@link #write}: the new value under its dot, with a context holding the dots of
+   * the values it replaces and its own.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group. Deltas of a
+   * multi-value register need causal delivery (see {@code dev.converge.delta.DeltaReplicator}).
+   *
+   * @param replica the replica writing
+   * @param value the value
+   * @return the delta
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws ArithmeticException if the replica's counter would overflow
+   */
+  public MVRegister<V> writeDelta(ReplicaId replica, V value) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(value, "value");
+    Dot dot = context.nextDot(replica);
+    List<Dot> seen = new ArrayList<>(size() + 1);
+    for (int i = 0; writes != null && i < writes.size(); i++) {
+      seen.add(writes.dot(i));
+    }
+    seen.add(dot);
+    return new MVRegister<>(Tagged.of(dot, value), CausalContext.of(dev.converge.causal.VersionVector.empty(), seen));
+  }
+
+  /**
    * The current values: one per write that no other write in this register's history has seen.
    *
    * @return an unmodifiable list in dot order; empty before the first write

@@ -214,6 +214,43 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
   }
 
   /**
+   * The delta of {@link #add}: the element under its new dot, with a context holding that dot and
+   * the element's previous dots (the add replaces them).
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group. Deltas of an
+   * ORSet need causal delivery (see {@code dev.converge.delta.DeltaReplicator}).
+   *
+   * @param replica the replica adding
+   * @param element the element
+   * @return the delta
+   * @throws NullPointerException if an argument is {@code null}
+   */
+  public ORSet<E> addDelta(ReplicaId replica, E element) {
+    Objects.requireNonNull(replica, "replica");
+    Objects.requireNonNull(element, "element");
+    Dot dot = context.nextDot(replica);
+    List<Dot> seen = new ArrayList<>(dots(element));
+    seen.add(dot);
+    return new ORSet<>(DotMap.EMPTY.put(element, dot), CausalContext.of(VersionVector.empty(), seen));
+  }
+
+  /**
+   * The delta of {@link #remove}: no element, and a context holding the dots the remove undoes.
+   *
+   * <p>Delta mutator (Almeida, Shoker, Baquero 2018): {@code state.merge(delta)} equals the
+   * state after the operation, and deltas of several operations merge into one delta group.
+   *
+   * @param element the element
+   * @return the delta ({@link #empty()} when the element is absent)
+   * @throws NullPointerException if {@code element} is {@code null}
+   */
+  public ORSet<E> removeDelta(Object element) {
+    List<Dot> seen = dots(element);
+    return seen.isEmpty() ? empty() : new ORSet<>(DotMap.EMPTY, CausalContext.of(VersionVector.empty(), seen));
+  }
+
+  /**
    * Whether {@code element} is present.
    *
    * @param element the element

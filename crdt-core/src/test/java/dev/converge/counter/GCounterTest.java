@@ -10,7 +10,7 @@ import dev.converge.ReplicaId;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
-import dev.converge.laws.World;
+import dev.converge.laws.Ops;
 import java.math.BigInteger;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -36,19 +36,16 @@ final class GCounterTest extends LatticeLaws<GCounter> {
       @Override
       public Operation<GCounter> randomOperation(SplittableRandom random, int replicaCount) {
         long amount = random.nextInt(4); // 0 included: a no-op returns this
-        return new Operation<>() {
-          @Override
-          public GCounter apply(int replica, World<GCounter> world) {
-            return world.state(replica).increment(world.id(replica), amount);
-          }
-
-          @Override
-          public String toString() {
-            return "increment " + amount;
-          }
-        };
+        return Ops.op("increment " + amount,
+            (r, w) -> w.state(r).increment(w.id(r), amount),
+            (r, w) -> w.state(r).incrementDelta(w.id(r), amount));
       }
     };
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   @Test

@@ -10,7 +10,7 @@ import dev.converge.Causality;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
-import dev.converge.laws.World;
+import dev.converge.laws.Ops;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +33,16 @@ final class PNCounterTest extends LatticeLaws<PNCounter> {
       public Operation<PNCounter> randomOperation(SplittableRandom random, int replicaCount) {
         long amount = random.nextInt(4);
         boolean up = random.nextBoolean();
-        return new Operation<>() {
-          @Override
-          public PNCounter apply(int replica, World<PNCounter> world) {
-            PNCounter s = world.state(replica);
-            return up ? s.increment(world.id(replica), amount) : s.decrement(world.id(replica), amount);
-          }
-
-          @Override
-          public String toString() {
-            return (up ? "increment " : "decrement ") + amount;
-          }
-        };
+        return Ops.op((up ? "increment " : "decrement ") + amount,
+            (r, w) -> up ? w.state(r).increment(w.id(r), amount) : w.state(r).decrement(w.id(r), amount),
+            (r, w) -> up ? w.state(r).incrementDelta(w.id(r), amount) : w.state(r).decrementDelta(w.id(r), amount));
       }
     };
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   @Test

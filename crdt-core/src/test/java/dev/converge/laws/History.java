@@ -40,7 +40,11 @@ public final class History<T extends Lattice<T>> {
 
   /** Observes each operation as it is replayed (used to check that mutators inflate). */
   public interface Observer<T> {
-    void applied(T before, T after, Step<?> step);
+    /** {@code delta} is the operation's delta form, or {@code null} when it has none. */
+    void applied(T before, T after, T delta, Step<?> step);
+
+    /** Replica {@code to} merged another replica's state. */
+    default void merged(int to) {}
   }
 
   private final Model<T> model;
@@ -89,7 +93,7 @@ public final class History<T extends Lattice<T>> {
 
   /** Replays the history and returns the final state of every replica. */
   public List<T> replay() {
-    return replay((before, after, step) -> {});
+    return replay((before, after, delta, step) -> {});
   }
 
   /** Replays the history, reporting every operation to {@code observer}. */
@@ -118,12 +122,14 @@ public final class History<T extends Lattice<T>> {
       if (step instanceof Apply) {
         Apply<T> apply = (Apply<T>) step;
         T before = states.get(apply.replica());
+        T delta = apply.operation().delta(apply.replica(), world);
         T after = apply.operation().apply(apply.replica(), world);
-        observer.applied(before, after, step);
+        observer.applied(before, after, delta, step);
         states.set(apply.replica(), after);
       } else {
         Merge<T> merge = (Merge<T>) step;
         states.set(merge.to(), states.get(merge.to()).merge(states.get(merge.from())));
+        observer.merged(merge.to());
       }
     }
     return states;

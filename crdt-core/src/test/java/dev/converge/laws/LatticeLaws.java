@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +167,58 @@ public abstract class LatticeLaws<T extends Lattice<T>> {
     });
   }
 
+  /**
+   * The delta law (Almeida, Shoker, Baquero 2018): for every operation with a delta form,
+   * {@code state.merge(delta)} equals the mutated state; and the deltas of consecutive operations
+   * of one replica, merged into a delta group, take the state before them to the state after them.
+   */
+  @Test
+  public void deltas_mergeIntoTheMutatedState_aloneAndAsGroups() {
+    Model<T> model = model();
+    int[] deltas = {0};
+    int runs = Property.forAll(
+        getClass().getSimpleName() + ".deltas_mergeIntoTheMutatedState_aloneAndAsGroups",
+        tries(),
+        random -> LawCase.random(model, random, maxSteps()),
+        LawCase::shrink,
+        c -> {
+          Map<Integer, T> groupBase = new HashMap<>();
+          Map<Integer, T> group = new HashMap<>();
+          c.history().replay(new History.Observer<T>() {
+            @Override
+            public void applied(T before, T after, T delta, History.Step<?> step) {
+              int r = ((History.Apply<?>) step).replica();
+              if (delta == null) {
+                groupBase.remove(r);
+                group.remove(r);
+                return;
+              }
+              deltas[0]++;
+              assertEquals(after, before.merge(delta), "state.merge(delta) equals the mutated state for " + step
+                  + "\n    before = " + before + "\n    delta  = " + delta);
+              groupBase.putIfAbsent(r, before);
+              T g = group.containsKey(r) ? group.get(r).merge(delta) : delta;
+              group.put(r, g);
+              assertEquals(after, groupBase.get(r).merge(g), "a delta group takes the state before it to the state after it");
+            }
+
+            @Override
+            public void merged(int to) {
+              groupBase.remove(to);
+              group.remove(to);
+            }
+          });
+        });
+    if (runs >= 100 && hasDeltas()) {
+      assertTrue(deltas[0] > 0, "the model's operations have delta forms");
+    }
+  }
+
+  /** Whether the model's operations have delta forms (checked by the delta law). */
+  protected boolean hasDeltas() {
+    return false;
+  }
+
   /** Histories per run of the convergence property. */
   protected int networkRuns() {
     return 500;
@@ -204,7 +258,7 @@ public abstract class LatticeLaws<T extends Lattice<T>> {
         tries(),
         random -> LawCase.random(model, random, maxSteps()),
         LawCase::shrink,
-        c -> c.history().replay((before, after, step) -> {
+        c -> c.history().replay((before, after, delta, step) -> {
           Causality order = before.compare(after);
           assertTrue(order.isBeforeOrEqual(), "x.compare(x.op()) is BEFORE or EQUAL for " + step + ", was " + order
               + "\n    before = " + before + "\n    after  = " + after);

@@ -12,8 +12,8 @@ import dev.converge.laws.History;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
+import dev.converge.laws.Ops;
 import dev.converge.laws.Property;
-import dev.converge.laws.World;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,24 +52,23 @@ final class ORMapTest extends LatticeLaws<ORMap<String, PNCounter>> {
         String key = KEYS.get(random.nextInt(KEYS.size()));
         int amount = random.nextInt(5) - 2;
         boolean remove = random.nextInt(4) == 0;
-        return new Operation<>() {
-          @Override
-          public ORMap<String, PNCounter> apply(int replica, World<ORMap<String, PNCounter>> world) {
-            ReplicaId id = world.id(replica);
-            ORMap<String, PNCounter> s = world.state(replica);
-            if (remove) {
-              return s.remove(key);
-            }
-            return s.update(id, key, q -> amount >= 0 ? q.increment(id, amount) : q.decrement(id, -amount));
-          }
-
-          @Override
-          public String toString() {
-            return remove ? "remove " + key : "update " + key + " by " + amount;
-          }
-        };
+        if (remove) {
+          return Ops.op("remove " + key, (r, w) -> w.state(r).remove(key), (r, w) -> w.state(r).removeDelta(key));
+        }
+        return Ops.op("update " + key + " by " + amount,
+            (r, w) -> w.state(r).update(w.id(r), key, q -> change(q, w.id(r), amount)),
+            (r, w) -> w.state(r).updateDelta(w.id(r), key, q -> change(q, w.id(r), amount)));
       }
     };
+  }
+
+  static PNCounter change(PNCounter q, ReplicaId id, int amount) {
+    return amount >= 0 ? q.increment(id, amount) : q.decrement(id, -amount);
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   static ORMap<String, PNCounter> cart() {

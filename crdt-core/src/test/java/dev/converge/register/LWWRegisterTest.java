@@ -16,6 +16,7 @@ import dev.converge.ReplicaId;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
+import dev.converge.laws.Ops;
 import dev.converge.laws.World;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -62,7 +63,9 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         int kind = random.nextInt(11);
         if (kind < 3) {
           // A write stamped by this replica's HLC after observing the stamp it holds: always wins here.
-          return op("hlc write " + value + " at wall " + wall,
+          // With a clock, assign returns a register holding only the new write: its own delta.
+          return Ops.op("hlc write " + value + " at wall " + wall,
+              (r, w) -> w.state(r).assign(value, clock(wall), w.id(r)),
               (r, w) -> w.state(r).assign(value, clock(wall), w.id(r)));
         }
         if (kind < 5) {
@@ -76,8 +79,9 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         if (kind < 7) {
           // Wall-clock LWW: a stamp straight from a (skewed) wall clock; may lose, tie or collide.
           Timestamp stamp = ts(wall, logical);
-          return op("wall write " + value + " at " + wall + "#" + logical,
-              (r, w) -> w.state(r).assign(value, stamp, w.id(r)));
+          return Ops.op("wall write " + value + " at " + wall + "#" + logical,
+              (r, w) -> w.state(r).assign(value, stamp, w.id(r)),
+              (r, w) -> w.state(r).assignDelta(value, stamp, w.id(r)));
         }
         if (kind == 7) {
           // A misbehaving replica sends a write under r<other>'s name: may collide with a real one.
@@ -109,6 +113,11 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         });
       }
     };
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   static HybridLogicalClock clock(long wall) {

@@ -11,8 +11,8 @@ import dev.converge.laws.History;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
+import dev.converge.laws.Ops;
 import dev.converge.laws.Property;
-import dev.converge.laws.World;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,19 +41,16 @@ final class MVRegisterTest extends LatticeLaws<MVRegister<String>> {
       @Override
       public Operation<MVRegister<String>> randomOperation(SplittableRandom random, int replicaCount) {
         String value = "v" + random.nextInt(4);
-        return new Operation<>() {
-          @Override
-          public MVRegister<String> apply(int replica, World<MVRegister<String>> world) {
-            return world.state(replica).write(world.id(replica), value);
-          }
-
-          @Override
-          public String toString() {
-            return "write " + value;
-          }
-        };
+        return Ops.op("write " + value,
+            (r, w) -> w.state(r).write(w.id(r), value),
+            (r, w) -> w.state(r).writeDelta(w.id(r), value));
       }
     };
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.converge.causal.Dot;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
+import dev.converge.laws.Ops;
 import dev.converge.laws.Property;
 import dev.converge.laws.World;
 import java.util.ArrayList;
@@ -59,9 +60,9 @@ final class ORSetTest extends LatticeLaws<ORSet<String>> {
         switch (random.nextInt(5)) {
           case 0:
           case 1:
-            return op("add " + e, (r, w) -> w.state(r).add(w.id(r), e));
+            return Ops.op("add " + e, (r, w) -> w.state(r).add(w.id(r), e), (r, w) -> w.state(r).addDelta(w.id(r), e));
           case 2:
-            return op("remove " + e, (r, w) -> w.state(r).remove(e));
+            return Ops.op("remove " + e, (r, w) -> w.state(r).remove(e), (r, w) -> w.state(r).removeDelta(e));
           case 3:
             return op("addAll " + e + ", " + f, (r, w) -> w.state(r).addAll(w.id(r), List.of(e, f)));
           default:
@@ -69,6 +70,11 @@ final class ORSetTest extends LatticeLaws<ORSet<String>> {
         }
       }
     };
+  }
+
+  @Override
+  protected boolean hasDeltas() {
+    return true;
   }
 
   interface Step {

@@ -15,6 +15,7 @@
  *       clocks;
  *   <li>{@link dev.converge.set}: the add-wins observed-remove set;
  *   <li>{@link dev.converge.map}: the observed-remove map of lattices;
+ *   <li>{@link dev.converge.delta}: delta-state replication with causal delivery;
  *   <li>{@link dev.converge.kryo}: Kryo serializers with a stable, versioned wire format (Kryo is
  *       an optional module: {@code requires static}).
  * </ul>
@@ -25,6 +26,7 @@ module dev.converge.core {
   exports dev.converge;
   exports dev.converge.causal;
   exports dev.converge.counter;
+  exports dev.converge.delta;
   exports dev.converge.kryo;
   exports dev.converge.map;
   exports dev.converge.register;

@@ -34,7 +34,7 @@ final class ModuleDescriptorTest {
         .peek(e -> assertTrue(e.targets().isEmpty(), "no qualified exports: " + e))
         .map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.kryo", "dev.converge.map",
+    assertEquals(new TreeSet<>(Set.of("dev.converge", "dev.converge.causal", "dev.converge.counter", "dev.converge.delta", "dev.converge.kryo", "dev.converge.map",
         "dev.converge.register", "dev.converge.set")), exported);
     assertTrue(descriptor.opens().isEmpty(), "no opened packages");
     Set<ModuleDescriptor.Requires> required = descriptor.requires().stream()

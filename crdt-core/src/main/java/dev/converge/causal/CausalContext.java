@@ -3,6 +3,8 @@ package dev.converge.causal;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
+import dev.converge.internal.Sizes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -188,6 +190,16 @@ public final class CausalContext implements Lattice<CausalContext> {
       throw new ArithmeticException("counter of replica " + replica + " overflows Long.MAX_VALUE");
     }
     return new Dot(replica, max + 1);
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    return new Stats(vector.size(), 0, cloud.length, cloud.length, 1 + Sizes.context(this));
   }
 
   @Override

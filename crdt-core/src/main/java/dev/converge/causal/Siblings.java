@@ -3,6 +3,8 @@ package dev.converge.causal;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
+import dev.converge.internal.Sizes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -347,6 +349,20 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    long bytes = 3 + Sizes.vector(context()) + replicas.length + 1;
+    for (V v : values()) {
+      bytes += Sizes.value(v);
+    }
+    return new Stats(replicas.length, size(), size() - initial.length, 0, bytes);
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.converge.causal;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
+import dev.converge.internal.Sizes;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
@@ -385,6 +387,16 @@ public final class VersionVector implements Lattice<VersionVector> {
    */
   public boolean dominates(VersionVector other) {
     return compare(other).isAfterOrEqual();
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    return new Stats(size(), 0, 0, 0, 1 + Sizes.vector(this));
   }
 
   @Override

@@ -3,8 +3,12 @@ package dev.converge.counter;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
 import dev.converge.causal.VersionVector;
+import dev.converge.internal.Sizes;
 import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -126,6 +130,45 @@ public final class GCounter implements Lattice<GCounter> {
   }
 
   /**
+   * The counter without the entry of a replica that left for good: its count is folded into
+   * {@code heir}'s, so the value is unchanged and the counter tracks one replica fewer.
+   *
+   * <p>Protocol (as Pekko's pruning): (1) the retired replica stops writing for good and its
+   * last state reaches every live replica; (2) every live replica learns of the retirement (from
+   * membership); (3) only then does any replica prune, and from then on it prunes every state it
+   * receives before merging it. A state from before the pruning that is merged without being
+   * pruned first counts the retired replica twice (once folded into the heir, once on its own);
+   * pruned first, it merges correctly because the folded amount is the same everywhere.
+   *
+   * @param retired the replica that left
+   * @param heir the live replica whose entry absorbs the count
+   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   * @throws ArithmeticException if the heir's count would overflow
+   */
+  public GCounter prune(ReplicaId retired, ReplicaId heir) {
+    Objects.requireNonNull(retired, "retired");
+    Objects.requireNonNull(heir, "heir");
+    if (retired.equals(heir)) {
+      throw new IllegalArgumentException("a replica cannot be its own heir: " + retired);
+    }
+    long count = counts.get(retired);
+    if (count == 0) {
+      return this;
+    }
+    Map<ReplicaId, Long> entries = new HashMap<>(counts.toMap());
+    entries.remove(retired);
+    long current = entries.getOrDefault(heir, 0L);
+    try {
+      entries.put(heir, Math.addExact(current, count));
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("count of heir " + heir + " overflows: " + current + " + " + count);
+    }
+    return new GCounter(VersionVector.of(entries));
+  }
+
+  /**
    * The sum of every replica's count.
    *
    * @return the counter's value
@@ -183,6 +226,16 @@ public final class GCounter implements Lattice<GCounter> {
    */
   public VersionVector counts() {
     return counts;
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    return new Stats(counts.size(), 0, 0, 0, 1 + Sizes.vector(counts));
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.converge.counter;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
+import dev.converge.causal.VersionVector;
+import dev.converge.internal.Sizes;
 import java.math.BigInteger;
 import java.util.Objects;
 
@@ -157,6 +160,30 @@ public final class PNCounter implements Lattice<PNCounter> {
   }
 
   /**
+   * The counter without the entries of a replica that left for good: its increments and
+   * decrements are folded into {@code heir}'s, so the value is unchanged.
+   *
+   * <p>Protocol (as Pekko's pruning): (1) the retired replica stops writing for good and its
+   * last state reaches every live replica; (2) every live replica learns of the retirement (from
+   * membership); (3) only then does any replica prune, and from then on it prunes every state it
+   * receives before merging it. A state from before the pruning that is merged without being
+   * pruned first counts the retired replica twice (once folded into the heir, once on its own);
+   * pruned first, it merges correctly because the folded amount is the same everywhere.
+   *
+   * @param retired the replica that left
+   * @param heir the live replica whose entries absorb the counts
+   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   * @throws ArithmeticException if a count of the heir would overflow
+   */
+  public PNCounter prune(ReplicaId retired, ReplicaId heir) {
+    GCounter p = increments.prune(retired, heir);
+    GCounter n = decrements.prune(retired, heir);
+    return p == increments && n == decrements ? this : new PNCounter(p, n);
+  }
+
+  /**
    * Increments minus decrements.
    *
    * @return the counter's value
@@ -191,6 +218,33 @@ public final class PNCounter implements Lattice<PNCounter> {
    */
   public GCounter decrements() {
     return decrements;
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    // Kryo layout: a replica table, then both vectors as (index, counter) entries.
+    VersionVector all = increments.counts().merge(decrements.counts());
+    long bytes = 1 + Sizes.varint(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      bytes += Sizes.string(all.replicaAt(i).id());
+    }
+    for (GCounter side : new GCounter[] {increments, decrements}) {
+      VersionVector v = side.counts();
+      bytes += Sizes.varint(v.size());
+      int index = 0; // both vectors are sorted: walk the union alongside
+      for (int i = 0; i < v.size(); i++) {
+        while (!all.replicaAt(index).equals(v.replicaAt(i))) {
+          index++;
+        }
+        bytes += Sizes.varint(index) + Sizes.varint(v.counterAt(i));
+      }
+    }
+    return new Stats(all.size(), 0, 0, 0, bytes);
   }
 
   @Override

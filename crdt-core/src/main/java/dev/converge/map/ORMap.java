@@ -3,18 +3,20 @@ package dev.converge.map;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Sizes;
 import dev.converge.internal.Tagged;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -302,6 +304,26 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
    */
   public CausalContext context() {
     return context;
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    long dots = 0;
+    long bytes = 4 + Sizes.context(context);
+    for (int i = 0; i < entries.size(); i++) {
+      Tagged t = (Tagged) entries.slot(i);
+      dots += t.size();
+      bytes += Sizes.value(entries.key(i)) + 1;
+      for (int k = 0; k < t.size(); k++) {
+        bytes += 3 + Sizes.value(t.value(k));
+      }
+    }
+    return new Stats(context.versionVector().size(), entries.size(), dots, context.cloudSize(), bytes);
   }
 
   @Override

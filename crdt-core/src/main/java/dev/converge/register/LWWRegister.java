@@ -3,6 +3,8 @@ package dev.converge.register;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
+import dev.converge.internal.Sizes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -252,6 +254,23 @@ public final class LWWRegister<V> implements Lattice<LWWRegister<V>> {
    */
   public boolean isEmpty() {
     return timestamp == null;
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    if (isEmpty()) {
+      return new Stats(0, 0, 0, 0, 2);
+    }
+    long bytes = 2 + Sizes.varint(timestamp.asLong()) + Sizes.string(writer.id()) + 1;
+    for (V v : values()) {
+      bytes += Sizes.value(v);
+    }
+    return new Stats(1, values().size(), 0, 0, bytes);
   }
 
   /**

@@ -3,8 +3,10 @@ package dev.converge.register;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
+import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
 import dev.converge.internal.Tagged;
 import java.util.ArrayList;
@@ -171,6 +173,20 @@ public final class MVRegister<V> implements Lattice<MVRegister<V>> {
    */
   public CausalContext context() {
     return context;
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    long bytes = 3 + Sizes.context(context);
+    for (int i = 0; writes != null && i < writes.size(); i++) {
+      bytes += 3 + Sizes.value(writes.value(i));
+    }
+    return new Stats(context.versionVector().size(), size(), size(), context.cloudSize(), bytes);
   }
 
   @Override

@@ -3,10 +3,12 @@ package dev.converge.set;
 import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
+import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -370,6 +372,23 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
         }
       }
     }
+  }
+
+  /**
+   * The metadata this value carries: replicas tracked, elements, individual dots, cloud, estimated
+   * encoded bytes.
+   *
+   * @return the figures
+   */
+  public Stats stats() {
+    long dots = 0;
+    long bytes = 3 + Sizes.context(context);
+    for (int i = 0; i < entries.size(); i++) {
+      int n = Slots.dotCount(entries.slot(i));
+      dots += n;
+      bytes += Sizes.value(entries.key(i)) + (n == 1 ? 1 : 1 + 3L * n);
+    }
+    return new Stats(context.versionVector().size(), entries.size(), dots, context.cloudSize(), bytes);
   }
 
   @Override

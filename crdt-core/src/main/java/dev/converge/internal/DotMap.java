@@ -1,12 +1,16 @@
 package dev.converge.internal;
 
+import dev.converge.Causality;
 import dev.converge.causal.CausalContext;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -242,13 +246,56 @@ public final class DotMap {
   }
 
   /**
-   * Whether merging {@code other} into this map would give back this map ({@code result[0]}) and
-   * whether it would give back {@code other} ({@code result[1]}), without building the result.
+   * The lattice order of two dot-store states (this map with context {@code ca}, {@code other}
+   * with {@code cb}): one is below the other exactly when merging gives back the other, that is
+   * when its context is included and the merge walk changes nothing of the other's entries. No
+   * result is built.
    */
-  public boolean[] mergeWouldKeep(DotMap other, CausalContext ca, CausalContext cb) {
+  public Causality order(DotMap other, CausalContext ca, CausalContext cb) {
+    Causality contexts = ca.compare(cb);
     Builder b = new Builder(this, other, true);
     walk(other, ca, cb, b);
-    return new boolean[] {b.sameAsA(), b.sameAsB()};
+    boolean le = contexts.isBeforeOrEqual() && b.sameAsB();
+    boolean ge = contexts.isAfterOrEqual() && b.sameAsA();
+    if (le) {
+      return ge ? Causality.EQUAL : Causality.BEFORE;
+    }
+    return ge ? Causality.AFTER : Causality.CONCURRENT;
+  }
+
+  /** An unmodifiable set view of the keys, in map order; {@code contains} is a lookup. */
+  public Set<Object> keyView() {
+    return new AbstractSet<>() {
+      @Override
+      public boolean contains(Object o) {
+        return o != null && indexOf(o) >= 0;
+      }
+
+      @Override
+      public Iterator<Object> iterator() {
+        return new Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < keys.length;
+          }
+
+          @Override
+          public Object next() {
+            if (next >= keys.length) {
+              throw new NoSuchElementException();
+            }
+            return keys[next++];
+          }
+        };
+      }
+
+      @Override
+      public int size() {
+        return keys.length;
+      }
+    };
   }
 
   private void walk(DotMap other, CausalContext ca, CausalContext cb, Builder b) {
@@ -443,11 +490,6 @@ public final class DotMap {
       }
     }
     return true;
-  }
-
-  /** Keys in map order, for building views; the caller must not modify the array. */
-  Object[] keysArray() {
-    return keys;
   }
 
   /** {@code Objects.requireNonNull} for every key of a collection. */

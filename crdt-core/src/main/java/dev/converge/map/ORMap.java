@@ -10,15 +10,12 @@ import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Tagged;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -252,8 +249,9 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
    *
    * @return an unmodifiable view in the map's deterministic order
    */
+  @SuppressWarnings("unchecked")
   public Set<K> keySet() {
-    return new Keys<>(entries);
+    return (Set<K>) (Set<?>) entries.keyView();
   }
 
   /**
@@ -346,17 +344,7 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
   @Override
   public Causality compare(ORMap<K, V> other) {
     Objects.requireNonNull(other, "other");
-    if (this == other) {
-      return Causality.EQUAL;
-    }
-    Causality contexts = context.compare(other.context);
-    boolean[] keeps = entries.mergeWouldKeep(other.entries, context, other.context);
-    boolean le = contexts.isBeforeOrEqual() && keeps[1];
-    boolean ge = contexts.isAfterOrEqual() && keeps[0];
-    if (le) {
-      return ge ? Causality.EQUAL : Causality.BEFORE;
-    }
-    return ge ? Causality.AFTER : Causality.CONCURRENT;
+    return this == other ? Causality.EQUAL : entries.order(other.entries, context, other.context);
   }
 
   @Override
@@ -385,45 +373,5 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
     }
     String ctx = context.toString();
     return sb.append("], context={").append(ctx, ctx.indexOf('{') + 1, ctx.length()).append('}').toString();
-  }
-
-  /** An unmodifiable view of the keys. */
-  private static final class Keys<K> extends AbstractSet<K> {
-    private final DotMap map;
-
-    Keys(DotMap map) {
-      this.map = map;
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return o != null && map.indexOf(o) >= 0;
-    }
-
-    @Override
-    public Iterator<K> iterator() {
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return next < map.size();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public K next() {
-          if (next >= map.size()) {
-            throw new NoSuchElementException();
-          }
-          return (K) map.key(next++);
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      return map.size();
-    }
   }
 }

@@ -10,15 +10,12 @@ import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -269,8 +266,9 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
    *
    * @return an unmodifiable view in the set's deterministic order; {@code contains} is a lookup
    */
+  @SuppressWarnings("unchecked")
   public Set<E> elements() {
-    return new Elements<>(this);
+    return (Set<E>) (Set<?>) entries.keyView();
   }
 
   /**
@@ -412,18 +410,7 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
   @Override
   public Causality compare(ORSet<E> other) {
     Objects.requireNonNull(other, "other");
-    if (this == other) {
-      return Causality.EQUAL;
-    }
-    // this <= other iff merging gives back other: contexts included, and the entries unchanged.
-    Causality contexts = context.compare(other.context);
-    boolean[] keeps = entries.mergeWouldKeep(other.entries, context, other.context);
-    boolean le = contexts.isBeforeOrEqual() && keeps[1];
-    boolean ge = contexts.isAfterOrEqual() && keeps[0];
-    if (le) {
-      return ge ? Causality.EQUAL : Causality.BEFORE;
-    }
-    return ge ? Causality.AFTER : Causality.CONCURRENT;
+    return this == other ? Causality.EQUAL : entries.order(other.entries, context, other.context);
   }
 
   @Override
@@ -452,46 +439,5 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
     }
     String ctx = context.toString();
     return sb.append("], context={").append(ctx, ctx.indexOf('{') + 1, ctx.length()).append('}').toString();
-  }
-
-  /** An unmodifiable view of the elements. */
-  private static final class Elements<E> extends AbstractSet<E> {
-    private final ORSet<E> set;
-
-    Elements(ORSet<E> set) {
-      this.set = set;
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return o != null && set.entries.indexOf(o) >= 0;
-    }
-
-    @Override
-    public Iterator<E> iterator() {
-      DotMap map = set.entries;
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return next < map.size();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public E next() {
-          if (next >= map.size()) {
-            throw new NoSuchElementException();
-          }
-          return (E) map.key(next++);
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      return set.entries.size();
-    }
   }
 }

@@ -4,9 +4,14 @@ import dev.converge.Causality;
 import dev.converge.Lattice;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
+import dev.converge.internal.Canonical;
 import dev.converge.internal.Sizes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -163,6 +168,30 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
   }
 
   /**
+   * A set holding initial values without a dot (as {@link #of(Object)} does for one), such as the
+   * siblings imported from a store without causality: for decoders. Every stamped write supersedes
+   * them.
+   *
+   * @param values the values; duplicates are kept once
+   * @param <V> the type of the values
+   * @return the set
+   * @throws NullPointerException if {@code values} or a value is {@code null}
+   */
+  public static <V> Siblings<V> ofInitial(Collection<? extends V> values) {
+    Objects.requireNonNull(values, "values");
+    Set<Object> distinct = new LinkedHashSet<>();
+    for (V v : values) {
+      distinct.add(Objects.requireNonNull(v, "values contains null"));
+    }
+    if (distinct.isEmpty()) {
+      return empty();
+    }
+    Object[] out = distinct.toArray();
+    Arrays.sort(out, Canonical.BY_HASH);
+    return new Siblings<>(NO_REPLICAS, NO_COUNTERS, NO_VALUES, out);
+  }
+
+  /**
    * The causal context a client reads with the values and sends back with its next write.
    *
    * @return the version vector of every event this set has seen
@@ -174,7 +203,7 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
   /**
    * The current values: one per write not overwritten by a write that had seen it.
    *
-   * @return an unmodifiable list, by server then dot (initial values last, in hash order)
+   * @return an unmodifiable list, by server then dot (initial values last, in a canonical order)
    */
   @SuppressWarnings("unchecked")
   public List<V> values() {
@@ -482,23 +511,15 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
   }
 
   private static boolean containsAll(Object[] big, Object[] small) {
-    for (Object s : small) {
-      if (!Arrays.asList(big).contains(s)) {
-        return false;
-      }
-    }
-    return true;
+    return small.length == 0 || new HashSet<>(Arrays.asList(big)).containsAll(Arrays.asList(small));
   }
 
   private static Object[] unionByHash(Object[] a, Object[] b) {
-    List<Object> out = new ArrayList<>(Arrays.asList(a));
-    for (Object x : b) {
-      if (!out.contains(x)) {
-        out.add(x);
-      }
-    }
-    out.sort(Comparator.comparingInt(Object::hashCode));
-    return out.toArray();
+    Set<Object> union = new LinkedHashSet<>(Arrays.asList(a));
+    union.addAll(Arrays.asList(b));
+    Object[] out = union.toArray();
+    Arrays.sort(out, Canonical.BY_HASH);
+    return out;
   }
 
   @Override

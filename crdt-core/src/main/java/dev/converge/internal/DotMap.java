@@ -27,24 +27,8 @@ public final class DotMap {
   /** The empty map. */
   public static final DotMap EMPTY = new DotMap(new Object[0], new int[0], new Object[0]);
 
-  /**
-   * Orders distinct keys with equal hash codes deterministically: by natural order when both are
-   * {@link Comparable} of one class, else by class name, else by {@code toString()}.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static final Comparator<Object> TIE_BREAK = (x, y) -> {
-    if (x.equals(y)) {
-      return 0;
-    }
-    if (x.getClass() == y.getClass() && x instanceof Comparable) {
-      int c = ((Comparable) x).compareTo(y);
-      if (c != 0) {
-        return c;
-      }
-    }
-    int c = x.getClass().getName().compareTo(y.getClass().getName());
-    return c != 0 ? c : x.toString().compareTo(y.toString());
-  };
+  /** Orders distinct keys with equal hash codes deterministically. */
+  static final Comparator<Object> TIE_BREAK = Canonical.TIE_BREAK;
 
   private final Object[] keys;
   private final int[] hashes;

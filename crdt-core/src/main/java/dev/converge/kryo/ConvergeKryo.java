@@ -65,7 +65,11 @@ import java.util.Objects;
  * {@link Settings#maxElements()} and, for in-memory input, against the bytes remaining, before
  * allocating. Any failure is a {@link ConvergeKryoException} naming the problem and the input
  * position. Nested values are decoded with the caller's registrations only; nothing is instantiated
- * by a class name read from the input.
+ * by a class name read from the input. {@code String}, {@code Long} and {@code Integer} values are
+ * read by Converge's own bounded code; values of other classes by the serializers the caller
+ * registered for them, whose behaviour on hostile bytes is theirs. Decode untrusted bytes with
+ * {@code kryo.readObject(input, ORSet.class)} rather than {@code readClassAndObject}: Kryo's own
+ * class-name path reads a length-prefixed string before any Converge check runs.
  */
 public final class ConvergeKryo {
 

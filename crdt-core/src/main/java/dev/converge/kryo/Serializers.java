@@ -272,10 +272,11 @@ final class Serializers {
       ReplicaId writer = ReplicaId.of(w);
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
-      LWWRegister<Object> r = LWWRegister.empty();
+      List<Object> values = new ArrayList<>(Wire.capacity(n));
       for (int i = 0; i < n; i++) {
-        r = r.merge(LWWRegister.of(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"), t, writer));
+        values.add(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"));
       }
+      LWWRegister<Object> r = LWWRegister.ofColliding(values, t, writer);
       if (r.values().size() != n) {
         throw Wire.fail(in, at, "register holds " + n + " values, " + (n - r.values().size()) + " of them repeated");
       }
@@ -402,11 +403,15 @@ final class Serializers {
       if (n > 0 && !ctx.isEmpty()) {
         throw Wire.fail(in, in.position(), "initial values next to stamped ones");
       }
-      Siblings<Object> s = Siblings.of(ctx, byDot);
-      for (int i = 0; i < n; i++) {
-        s = s.merge(Siblings.of(Wire.readValue(kryo, in, settings, codec, type, "a Siblings")));
+      if (n == 0) {
+        return Siblings.of(ctx, byDot);
       }
-      if (s.size() != byDot.size() + n) {
+      List<Object> initial = new ArrayList<>(Wire.capacity(n));
+      for (int i = 0; i < n; i++) {
+        initial.add(Wire.readValue(kryo, in, settings, codec, type, "a Siblings"));
+      }
+      Siblings<Object> s = Siblings.ofInitial(initial);
+      if (s.size() != n) {
         throw Wire.fail(in, in.position(), "initial values repeat");
       }
       return s;
@@ -547,7 +552,7 @@ final class Serializers {
       Wire.Table table = tableOf(map.context());
       table.write(out);
       Wire.writeContext(out, map.context(), table);
-      kryo.writeClassAndObject(out, map.zero());
+      Wire.writeTyped(kryo, out, map.zero(), "an ORMap's zero value");
       List<Object[]> keys = new ArrayList<>(map.size());
       List<Object> allValues = new ArrayList<>();
       for (K k : map.keySet()) {
@@ -580,9 +585,9 @@ final class Serializers {
       ReplicaId[] table = Wire.Table.read(in, settings);
       CausalContext c = Wire.readContext(in, settings, table);
       int at = in.position();
-      Object zero = kryo.readClassAndObject(in);
+      Object zero = Wire.readTyped(kryo, in, "an ORMap's zero value");
       if (!(zero instanceof Lattice)) {
-        throw Wire.fail(in, at, "the zero value is not a Lattice: " + (zero == null ? "null" : zero.getClass().getName()));
+        throw Wire.fail(in, at, "the zero value is not a Lattice: " + zero.getClass().getName());
       }
       int keyCodec = Wire.readCodec(in);
       Registration keyType = Wire.readCodecClass(kryo, in, keyCodec);

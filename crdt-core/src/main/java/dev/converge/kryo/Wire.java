@@ -12,6 +12,8 @@ import dev.converge.causal.VersionVector;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DataFormatException;
@@ -109,8 +111,8 @@ final class Wire {
 
   /** Replica ids of one value, written once and referenced by index. */
   static final class Table {
-    private ReplicaId[] ids = new ReplicaId[8];
-    private int size;
+    private final Map<ReplicaId, Integer> index = new HashMap<>();
+    private ReplicaId[] ids;
 
     /** Adds every replica of a sorted vector. */
     void addAll(VersionVector v) {
@@ -120,40 +122,30 @@ final class Wire {
     }
 
     void add(ReplicaId id) {
-      if (indexOfOrMinus(id) < 0) {
-        if (size == ids.length) {
-          ids = Arrays.copyOf(ids, size * 2);
-        }
-        ids[size++] = id;
-      }
+      index.putIfAbsent(id, -1);
     }
 
     /** Sorts the table: call once all ids are added, before writing. */
     void seal() {
-      Arrays.sort(ids, 0, size);
+      ids = index.keySet().toArray(new ReplicaId[0]);
+      Arrays.sort(ids);
+      for (int i = 0; i < ids.length; i++) {
+        index.put(ids[i], i);
+      }
     }
 
     int indexOf(ReplicaId id) {
-      int i = Arrays.binarySearch(ids, 0, size, id);
-      if (i < 0) {
+      Integer i = index.get(id);
+      if (i == null || i < 0) {
         throw new IllegalStateException("replica " + id + " missing from the table");
       }
       return i;
     }
 
-    private int indexOfOrMinus(ReplicaId id) {
-      for (int i = 0; i < size; i++) {
-        if (ids[i].equals(id)) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
     void write(Output out) {
-      out.writeVarInt(size, true);
-      for (int i = 0; i < size; i++) {
-        writeString(out, ids[i].id());
+      out.writeVarInt(ids.length, true);
+      for (ReplicaId id : ids) {
+        writeString(out, id.id());
       }
     }
 
@@ -298,15 +290,7 @@ final class Wire {
   }
 
   static Registration readCodecClass(Kryo kryo, Input in, int codec) {
-    if (codec != ONE_CLASS) {
-      return null;
-    }
-    int at = in.position();
-    Registration r = kryo.readClass(in);
-    if (r == null) {
-      throw fail(in, at, "the values' class is null");
-    }
-    return r;
+    return codec == ONE_CLASS ? readClass(kryo, in) : null;
   }
 
   static int readCodec(Input in) {
@@ -318,14 +302,67 @@ final class Wire {
     return codec;
   }
 
-  private static void writeClass(Kryo kryo, Output out, Class<?> type, String where) {
+  /**
+   * Writes the registration id of {@code type} (as Kryo's {@code writeClass} does for registered
+   * classes). Classes without an id are refused: a reader would have to load a class by the name
+   * the input gives.
+   */
+  static void writeClass(Kryo kryo, Output out, Class<?> type, String where) {
+    Registration r;
     try {
-      kryo.writeClass(out, type);
+      r = kryo.getRegistration(type);
     } catch (IllegalArgumentException e) {
-      throw new ConvergeKryoException("cannot write a value of " + type.getName() + " inside " + where
-          + ": the Kryo instance has no registration for it (" + e.getMessage() + ")", e);
+      r = null;
     }
+    if (r == null || r.getId() < 0) {
+      throw new ConvergeKryoException("cannot write a value of " + type.getName() + " inside " + where
+          + ": register the class with the Kryo instance under an id (kryo.register(" + type.getSimpleName() + ".class, id))");
+    }
+    out.writeVarInt(r.getId() + 2, true);
   }
+
+  /**
+   * Reads a registration id written by {@link #writeClass} (or Kryo's {@code writeClass}). Never
+   * loads a class by name: the "class name follows" marker is rejected, as is an unknown id.
+   */
+  static Registration readClass(Kryo kryo, Input in) {
+    int at = in.position();
+    int id = in.readVarInt(true);
+    if (id == 0) {
+      throw fail(in, at, "null where a value's class is expected");
+    }
+    if (id == 1) {
+      throw fail(in, at, "a class given by name: Converge decodes registered classes only");
+    }
+    Registration r = kryo.getClassResolver().getRegistration(id - 2);
+    if (r == null) {
+      throw fail(in, at, "unregistered class id " + (id - 2));
+    }
+    return r;
+  }
+
+  /** A value of a registered class: its id, then the object (the bytes of Kryo's {@code writeClassAndObject}). */
+  static void writeTyped(Kryo kryo, Output out, Object value, String where) {
+    writeClass(kryo, out, value.getClass(), where);
+    kryo.writeObject(out, value);
+  }
+
+  static Object readTyped(Kryo kryo, Input in, String where) {
+    Registration r = readClass(kryo, in);
+    int at = in.position();
+    Class<?> cls = r.getType();
+    Object v = kryo.readObject(in, cls);
+    if (v == null) {
+      throw fail(in, at, "null value inside " + where);
+    }
+    return v;
+  }
+
+  /** Tags of values in a {@link #MIXED} collection. */
+  private static final int TAG_STRING = 0;
+  private static final int TAG_LONG = 1;
+  private static final int TAG_INTEGER = 2;
+  private static final int TAG_TYPED = 3;
 
   static void writeValue(Kryo kryo, Output out, int codec, Object value, String where) {
     try {
@@ -343,7 +380,19 @@ final class Wire {
           kryo.writeObject(out, value);
           break;
         default:
-          kryo.writeClassAndObject(out, value);
+          if (value instanceof String) {
+            out.writeVarInt(TAG_STRING, true);
+            writeString(out, (String) value);
+          } else if (value instanceof Long) {
+            out.writeVarInt(TAG_LONG, true);
+            out.writeVarLong((Long) value, false);
+          } else if (value instanceof Integer) {
+            out.writeVarInt(TAG_INTEGER, true);
+            out.writeVarInt((Integer) value, false);
+          } else {
+            out.writeVarInt(TAG_TYPED, true);
+            writeTyped(kryo, out, value, where);
+          }
       }
     } catch (IllegalArgumentException e) {
       throw new ConvergeKryoException("cannot write a value of " + value.getClass().getName() + " inside " + where
@@ -369,7 +418,23 @@ final class Wire {
         v = kryo.readObject(in, cls);
         break;
       case MIXED:
-        v = kryo.readClassAndObject(in);
+        int tag = in.readVarInt(true);
+        switch (tag) {
+          case TAG_STRING:
+            v = readString(in, settings);
+            break;
+          case TAG_LONG:
+            v = in.readVarLong(false);
+            break;
+          case TAG_INTEGER:
+            v = in.readVarInt(false);
+            break;
+          case TAG_TYPED:
+            v = readTyped(kryo, in, where);
+            break;
+          default:
+            throw fail(in, at, "unknown value tag " + tag + " inside " + where);
+        }
         break;
       default:
         throw fail(in, at, where + " has no values but holds one");
@@ -423,7 +488,10 @@ final class Wire {
     }
   }
 
-  /** Reads a deflated body, bounded by the configured maximum size. */
+  /**
+   * Reads a deflated body, bounded by the configured maximum size and by deflate's largest
+   * expansion of the compressed bytes; the buffer grows with what actually inflates.
+   */
   static Input readDeflated(Input in, Settings settings) {
     int at = in.position();
     int size = in.readVarInt(true);
@@ -436,27 +504,36 @@ final class Wire {
         || (in.getInputStream() == null && compressed > in.limit() - in.position())) {
       throw fail(in, compressedAt, "compressed length " + Integer.toUnsignedString(compressed) + " exceeds the input");
     }
+    if (size > (long) compressed * MAX_DEFLATE_RATIO + 64) {
+      throw fail(in, at, "compressed body claims " + size + " bytes from " + compressed + " compressed bytes");
+    }
     byte[] bytes = in.readBytes(compressed);
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(bytes);
-      byte[] body = new byte[size];
+      byte[] body = new byte[Math.min(size, 64 * 1024)];
       int n = 0;
       while (n < size) {
-        int k = inflater.inflate(body, n, size - n);
+        if (n == body.length) {
+          body = Arrays.copyOf(body, (int) Math.min(size, 2L * body.length));
+        }
+        int k = inflater.inflate(body, n, body.length - n);
         if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
           break;
         }
         n += k;
       }
-      if (n != size || !inflater.finished() && inflater.getRemaining() > 0) {
-        throw fail(in, at, "compressed body inflates to " + n + " bytes, not the " + size + " it claims");
+      if (n != size || !inflater.finished()) {
+        throw fail(in, at, "compressed body does not inflate to the " + size + " bytes it claims");
       }
-      return new Input(body);
+      return new Input(body, 0, n);
     } catch (DataFormatException e) {
       throw new ConvergeKryoException("corrupt compressed body (at input position " + at + "): " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
   }
+
+  /** Deflate expands at most about 1032 times. */
+  private static final int MAX_DEFLATE_RATIO = 1032;
 }

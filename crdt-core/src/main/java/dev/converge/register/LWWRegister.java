@@ -150,6 +150,38 @@ public final class LWWRegister<V> implements Lattice<LWWRegister<V>> {
   }
 
   /**
+   * The register holding several values written under one {@code (timestamp, writer)}: colliding
+   * writes, as only a misbehaving replica makes them (see the class documentation). For decoders;
+   * {@code ofColliding(List.of(v), t, w)} equals {@code of(v, t, w)}.
+   *
+   * @param values the values; duplicates are kept once
+   * @param timestamp the writes' stamp
+   * @param writer the replica that issued them
+   * @param <V> the type of the value
+   * @return the register
+   * @throws NullPointerException if an argument or a value is {@code null}
+   * @throws IllegalArgumentException if {@code values} is empty
+   */
+  public static <V> LWWRegister<V> ofColliding(java.util.Collection<? extends V> values, Timestamp timestamp, ReplicaId writer) {
+    Objects.requireNonNull(values, "values");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(writer, "writer");
+    java.util.Set<Object> distinct = new java.util.LinkedHashSet<>();
+    for (V v : values) {
+      distinct.add(Objects.requireNonNull(v, "values contains null"));
+    }
+    if (distinct.isEmpty()) {
+      throw new IllegalArgumentException("a write needs a value, got none");
+    }
+    List<Object> sorted = new ArrayList<>(distinct);
+    sorted.sort(LWWRegister::compareValues);
+    @SuppressWarnings("unchecked")
+    V greatest = (V) sorted.get(sorted.size() - 1);
+    Object[] rest = sorted.subList(0, sorted.size() - 1).toArray();
+    return new LWWRegister<>(greatest, timestamp, writer, rest.length == 0 ? NONE : rest);
+  }
+
+  /**
    * The register after a local write of {@code value} stamped by {@code clock} after it observed
    * the current write's stamp: the write wins over the value this register holds, even when the
    * local wall clock is behind the writer of that value (scenario S2 (b)).

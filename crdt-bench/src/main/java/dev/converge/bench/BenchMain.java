@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -27,18 +30,32 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The main class of {@code benchmarks.jar}: runs JMH with a quick profile, then prints a table
- * comparing Converge with its peers.
+ * comparing Converge with its peers, and the serialized sizes ({@link SizeReport}) when the run
+ * included {@link SerializationBenchmark}.
  *
  * <p>Every JMH command-line option is accepted and wins over the quick profile, which is: 1 fork,
  * 3 warmup iterations of 500 ms, 4 measurement iterations of 400 ms, {@code -prof gc}, JSON results in
- * {@code jmh-result.json} beside the jar ({@code crdt-bench/target/}). On 2 cores the whole
- * {@link VersionVectorBenchmark} (90 benchmarks) took 5 min 20 s.
+ * {@code jmh-result.json} beside the jar ({@code crdt-bench/target/}), and fewer values of the
+ * parameters in {@link #QUICK_PARAMS} (version vectors at 1, 16 and 256 replicas; OR-Sets at 1k and 10k
+ * elements; multi-value registers at 1 and 8 siblings; serialization of every type plain and the 10k
+ * OR-Set compressed). {@code --full} runs every declared value instead (100k-element OR-Sets,
+ * vectors at 4 and 64 replicas, 2 and 4 siblings, every compressed payload); a {@code -p} on the
+ * command line replaces the quick values of that parameter.
+ *
+ * <p>Duration on 2 cores, estimated from per-class runs (a fork costs its 3.1 s of iterations plus
+ * 0.5 to 1.2 s of start-up and set-up): the quick profile of every class about 8 minutes (118
+ * benchmarks: version vectors 54, OR-Set 18, counters 8, registers 6, serialization 32);
+ * {@code --full} about 12 minutes (174 benchmarks; {@link VersionVectorBenchmark}'s 90 took 5 min
+ * 20 s).
  *
  * <pre>
  * java -jar crdt-bench/target/benchmarks.jar                          # everything, quick profile
+ * java -jar crdt-bench/target/benchmarks.jar --full                   # everything, every parameter value
+ * java -jar crdt-bench/target/benchmarks.jar ORSetBenchmark           # JMH regex: one class
  * java -jar crdt-bench/target/benchmarks.jar VersionVector -p size=16 # JMH regex and options
  * java -jar crdt-bench/target/benchmarks.jar -wi 5 -i 10 -r 1s -rff vv.json VersionVector
  * java -jar crdt-bench/target/benchmarks.jar --no-gc VersionVector    # without -prof gc
+ * java -jar crdt-bench/target/benchmarks.jar --sizes                  # only the serialized sizes
  * java -jar crdt-bench/target/benchmarks.jar --table crdt-bench/target/jmh-result.json
  * </pre>
  */
@@ -52,6 +69,30 @@ public final class BenchMain {
 
   private static final String TABLE = "--table";
   private static final String NO_GC = "--no-gc";
+  private static final String FULL = "--full";
+  private static final String SIZES = "--sizes";
+
+  /**
+   * The quick profile's parameter values, where it runs fewer than the benchmark declares (the
+   * declared sets run with {@code --full}, or when the command line sets the parameter). Parameter
+   * names are unique across the benchmark classes, so each override reaches one class.
+   */
+  static final Map<String, List<String>> QUICK_PARAMS = quickParams();
+
+  private static Map<String, List<String>> quickParams() {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    // VersionVectorBenchmark: the smallest, a typical and the largest vector (full: 1, 4, 16, 64, 256).
+    params.put("size", List.of("1", "16", "256"));
+    // ORSetBenchmark: 100k elements only in the full profile.
+    params.put("elements", List.of("1000", "10000"));
+    // RegisterBenchmark.MultiValue: the ends of the range (full: 1, 2, 4, 8).
+    params.put("siblings", List.of("1", "8"));
+    // SerializationBenchmark: every type plain, and the largest set compressed (SizeReport prints every
+    // compressed size either way).
+    params.put("payload", List.of("VERSION_VECTOR_16", "GCOUNTER_64", "PNCOUNTER", "LWW_REGISTER", "ORMAP",
+        "ORSET_1K", "ORSET_10K", "ORSET_10K_COMPRESSED"));
+    return Collections.unmodifiableMap(params);
+  }
 
   private BenchMain() {}
 
@@ -64,6 +105,8 @@ public final class BenchMain {
     try {
       if (args.length > 0 && args[0].equals(TABLE)) {
         printTable(Arrays.asList(args).subList(1, args.length));
+      } else if (args.length == 1 && args[0].equals(SIZES)) {
+        System.out.print(SizeReport.render(SizeReport.measure()));
       } else {
         run(args);
       }
@@ -92,20 +135,23 @@ public final class BenchMain {
       measurements.addAll(ResultTable.fromJson(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
     }
     System.out.print(ResultTable.render(measurements));
+    printSizesIfSerialization(measurements);
   }
 
   private static void run(String[] args) throws CommandLineOptionException, RunnerException, IOException {
     List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
     boolean gc = !jmhArgs.remove(NO_GC);
+    boolean full = jmhArgs.remove(FULL);
     CommandLineOptions cli = new CommandLineOptions(jmhArgs.toArray(new String[0]));
     if (cli.shouldHelp()) {
       cli.showHelp();
       System.out.println();
-      System.out.println("BenchMain adds: " + NO_GC + " (no -prof gc); " + TABLE
+      System.out.println("BenchMain adds: " + NO_GC + " (no -prof gc); " + FULL + " (every declared parameter value); "
+          + SIZES + " (only print the serialized sizes); " + TABLE
           + " FILE... (only print the table of JMH JSON results; a later file wins for the same benchmark).");
       System.out.println("Quick profile unless overridden: -f 1 -wi " + WARMUP_ITERATIONS + " -w " + asOption(WARMUP_TIME)
           + " -i " + MEASUREMENT_ITERATIONS + " -r " + asOption(MEASUREMENT_TIME) + " -prof gc -rf json -rff "
-          + defaultResultFile());
+          + defaultResultFile() + quickParamsOption() + " (without " + FULL + ")");
       return;
     }
     if (cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers() || cli.shouldListResultFormats()) {
@@ -139,12 +185,21 @@ public final class BenchMain {
     if (!cli.getResult().hasValue()) {
       options.result(defaultResultFile().toString());
     }
+    if (!full) {
+      for (Map.Entry<String, List<String>> p : QUICK_PARAMS.entrySet()) {
+        if (!cli.getParameter(p.getKey()).hasValue()) {
+          options.param(p.getKey(), p.getValue().toArray(new String[0]));
+        }
+      }
+    }
 
     long start = System.nanoTime();
     Collection<RunResult> results = new Runner(options.build()).run();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    System.out.print(ResultTable.render(ResultTable.fromRunResults(results)));
+    List<ResultTable.Measurement> measurements = ResultTable.fromRunResults(results);
+    System.out.print(ResultTable.render(measurements));
+    printSizesIfSerialization(measurements);
     System.out.printf(
         "%n%d benchmarks in %dm %02ds; results in %s%n",
         results.size(),
@@ -167,6 +222,22 @@ public final class BenchMain {
     if (cli.shouldListResultFormats()) {
       cli.listResultFormats();
     }
+  }
+
+  /** Sizes are not JMH results: computed here, after any run or table that shows serialization times. */
+  private static void printSizesIfSerialization(List<ResultTable.Measurement> measurements) {
+    if (measurements.stream().anyMatch(m -> m.benchmarkClass().equals(SerializationBenchmark.class.getName()))) {
+      System.out.print(SizeReport.render(SizeReport.measure()));
+    }
+  }
+
+  /** The quick profile's parameters as command-line options, {@code " -p elements=1000,10000"}. */
+  private static String quickParamsOption() {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, List<String>> p : QUICK_PARAMS.entrySet()) {
+      b.append(" -p ").append(p.getKey()).append('=').append(String.join(",", p.getValue()));
+    }
+    return b.toString();
   }
 
   /** {@code 500ms}, as the command line spells it. */

@@ -21,8 +21,10 @@ import org.openjdk.jmh.results.RunResult;
  *
  * <p>Generic over benchmark classes: any class with an {@code impl} parameter gets its rows, each of
  * its other parameters becomes a column, and peers other than the three known ones get extra
- * columns. A benchmark without an {@code impl} parameter is reported as Converge. The output is a
- * Markdown table, aligned for the terminal.
+ * columns. A benchmark without an {@code impl} parameter is reported as Converge. A table has
+ * columns only for the peers its class measured, and a ratio only where both of its peers are
+ * there, so a Converge-only class shows absolute figures. The output is a Markdown table, aligned
+ * for the terminal.
  */
 final class ResultTable {
 
@@ -243,16 +245,26 @@ final class ResultTable {
   private static void renderTable(StringBuilder out, String title, Map<RowKey, Map<String, Measurement>> rows) {
     Set<String> settings = new LinkedHashSet<>();
     Set<String> paramNames = new LinkedHashSet<>();
-    Set<String> impls = new LinkedHashSet<>(List.of(CONVERGE, PEKKO, RAW));
+    Set<String> present = new LinkedHashSet<>();
     String unit = null;
     for (Map.Entry<RowKey, Map<String, Measurement>> row : rows.entrySet()) {
       paramNames.addAll(row.getKey().params().keySet());
-      impls.addAll(row.getValue().keySet());
+      present.addAll(row.getValue().keySet());
       for (Measurement m : row.getValue().values()) {
         unit = unit == null ? m.unit() : unit;
         settings.add(m.settings());
       }
     }
+    // Columns for the peers this class measured only: the known three first, in their order.
+    Set<String> impls = new LinkedHashSet<>();
+    for (String known : List.of(CONVERGE, PEKKO, RAW)) {
+      if (present.contains(known)) {
+        impls.add(known);
+      }
+    }
+    impls.addAll(present);
+    boolean pekkoRatio = impls.contains(PEKKO) && impls.contains(CONVERGE);
+    boolean rawRatio = impls.contains(CONVERGE) && impls.contains(RAW);
 
     List<String> header = new ArrayList<>();
     List<Boolean> numeric = new ArrayList<>();
@@ -266,10 +278,14 @@ final class ResultTable {
       header.add(label(impl) + " " + unit + (impl.equals(CONVERGE) ? " ± error" : ""));
       numeric.add(true);
     }
-    header.add("Pekko/Converge");
-    header.add("Converge/Raw");
-    numeric.add(true);
-    numeric.add(true);
+    if (pekkoRatio) {
+      header.add("Pekko/Converge");
+      numeric.add(true);
+    }
+    if (rawRatio) {
+      header.add("Converge/Raw");
+      numeric.add(true);
+    }
     for (String impl : impls) {
       header.add(label(impl) + " B/op");
       numeric.add(true);
@@ -294,8 +310,12 @@ final class ResultTable {
         }
         line.add(cell);
       }
-      line.add(ratio(byImpl.get(PEKKO), byImpl.get(CONVERGE)));
-      line.add(ratio(byImpl.get(CONVERGE), byImpl.get(RAW)));
+      if (pekkoRatio) {
+        line.add(ratio(byImpl.get(PEKKO), byImpl.get(CONVERGE)));
+      }
+      if (rawRatio) {
+        line.add(ratio(byImpl.get(CONVERGE), byImpl.get(RAW)));
+      }
       for (String impl : impls) {
         Measurement m = byImpl.get(impl);
         line.add(m == null || Double.isNaN(m.bytesPerOp()) ? "" : String.format(Locale.ROOT, "%.0f", m.bytesPerOp()));
@@ -303,6 +323,23 @@ final class ResultTable {
       cells.add(line);
     }
 
+    out.append('\n').append(title).append('\n');
+    for (String s : settings) {
+      out.append(s).append('\n');
+    }
+    out.append('\n');
+    out.append(markdown(header, numeric, cells));
+  }
+
+  /**
+   * A Markdown table aligned for the terminal: numeric columns right-aligned, others left.
+   *
+   * @param header the column titles
+   * @param numeric per column, whether it holds numbers
+   * @param cells the rows, each with one cell per column
+   * @return the table, one line per row, each ending with a newline
+   */
+  static String markdown(List<String> header, List<Boolean> numeric, List<List<String>> cells) {
     int[] widths = new int[header.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = Math.max(3, header.get(c).length());
@@ -310,11 +347,7 @@ final class ResultTable {
         widths[c] = Math.max(widths[c], line.get(c).length());
       }
     }
-    out.append('\n').append(title).append('\n');
-    for (String s : settings) {
-      out.append(s).append('\n');
-    }
-    out.append('\n');
+    StringBuilder out = new StringBuilder();
     appendLine(out, header, widths, numeric);
     out.append('|');
     for (int c = 0; c < widths.length; c++) {
@@ -324,6 +357,7 @@ final class ResultTable {
     for (List<String> line : cells) {
       appendLine(out, line, widths, numeric);
     }
+    return out.toString();
   }
 
   private static void appendLine(StringBuilder out, List<String> line, int[] widths, List<Boolean> numeric) {

@@ -229,10 +229,7 @@ public final class PNCounter implements Lattice<PNCounter> {
   public Stats stats() {
     // Kryo layout: a replica table, then both vectors as (index, counter) entries.
     VersionVector all = increments.counts().merge(decrements.counts());
-    long bytes = 1 + Sizes.varint(all.size());
-    for (int i = 0; i < all.size(); i++) {
-      bytes += Sizes.string(all.replicaAt(i).id());
-    }
+    long bytes = 1 + Sizes.ids(all);
     for (GCounter side : new GCounter[] {increments, decrements}) {
       VersionVector v = side.counts();
       bytes += Sizes.varint(v.size());

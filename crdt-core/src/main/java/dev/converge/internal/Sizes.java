@@ -47,11 +47,31 @@ public final class Sizes {
     return 8;
   }
 
-  /** Bytes of a vector written with its replica ids inline. */
+  /** Bytes of a vector: its front-coded replica ids, then its counters. */
   public static long vector(VersionVector v) {
-    long n = varint(v.size());
+    long n = ids(v);
     for (int i = 0; i < v.size(); i++) {
-      n += string(v.replicaAt(i).id()) + varint(v.counterAt(i));
+      n += varint(v.counterAt(i));
+    }
+    return n;
+  }
+
+  /** Bytes of the front-coded ids of a vector (each: shared prefix length, rest of the string). */
+  public static long ids(VersionVector v) {
+    long n = varint(v.size());
+    String previous = "";
+    for (int i = 0; i < v.size(); i++) {
+      String s = v.replicaAt(i).id();
+      int p = 0;
+      int max = Math.min(previous.length(), s.length());
+      while (p < max && previous.charAt(p) == s.charAt(p)) {
+        p++;
+      }
+      if (p > 0 && Character.isHighSurrogate(s.charAt(p - 1))) {
+        p--;
+      }
+      n += varint(p) + string(s.substring(p));
+      previous = s;
     }
     return n;
   }

@@ -74,7 +74,7 @@ final class Serializers {
     }
   }
 
-  /** Entries: count, then each replica's string and counter (each id appears once). */
+  /** Entries: the front-coded replica ids, then their counters. */
   static final class VersionVectorSerializer extends ConvergeSerializer<VersionVector> {
     VersionVectorSerializer(Settings s) {
       super(s, "VersionVector", false);
@@ -91,27 +91,20 @@ final class Serializers {
     }
 
     static void writeEntries(Output out, VersionVector v) {
-      out.writeVarInt(v.size(), true);
-      for (int i = 0; i < v.size(); i++) {
-        Wire.writeString(out, v.replicaAt(i).id());
+      ReplicaId[] ids = new ReplicaId[v.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = v.replicaAt(i);
+      }
+      Wire.writeIds(out, ids);
+      for (int i = 0; i < ids.length; i++) {
         out.writeVarLong(v.counterAt(i), true);
       }
     }
 
     static VersionVector readEntries(Input in, Settings settings) {
-      int n = Wire.readCount(in, settings, 3, "vector entry");
-      ReplicaId[] ids = new ReplicaId[n];
-      long[] counters = new long[n];
-      for (int i = 0; i < n; i++) {
-        int at = in.position();
-        String s = Wire.readString(in, settings);
-        if (s.isEmpty()) {
-          throw Wire.fail(in, at, "replica id is empty");
-        }
-        ids[i] = ReplicaId.of(s);
-        if (i > 0 && ids[i - 1].compareTo(ids[i]) >= 0) {
-          throw Wire.fail(in, at, "replicas not strictly ascending: " + ids[i - 1] + " before " + ids[i]);
-        }
+      ReplicaId[] ids = Wire.readIds(in, settings);
+      long[] counters = new long[ids.length];
+      for (int i = 0; i < ids.length; i++) {
         counters[i] = Wire.readCounter(in, "counter of replica " + ids[i]);
       }
       return VersionVector.ofSorted(ids, counters);

@@ -143,28 +143,66 @@ final class Wire {
     }
 
     void write(Output out) {
-      out.writeVarInt(ids.length, true);
-      for (ReplicaId id : ids) {
-        writeString(out, id.id());
-      }
+      writeIds(out, ids);
     }
 
     static ReplicaId[] read(Input in, Settings settings) {
-      int n = readCount(in, settings, 2, "replica table");
-      ReplicaId[] ids = new ReplicaId[n];
-      for (int i = 0; i < n; i++) {
-        int at = in.position();
-        String s = readString(in, settings);
-        if (s.isEmpty()) {
-          throw fail(in, at, "replica id " + i + " is empty");
-        }
-        ids[i] = ReplicaId.of(s);
-        if (i > 0 && ids[i - 1].compareTo(ids[i]) >= 0) {
-          throw fail(in, at, "replica table not strictly ascending: " + ids[i - 1] + " before " + ids[i]);
-        }
-      }
-      return ids;
+      return readIds(in, settings);
     }
+  }
+
+  /**
+   * Sorted replica ids, front-coded: each as the length of the prefix it shares with the previous
+   * id and the rest of its string. Ids like {@code pekko://sys@host-07:2552} cost a few bytes each.
+   */
+  static void writeIds(Output out, ReplicaId[] sorted) {
+    out.writeVarInt(sorted.length, true);
+    String previous = "";
+    for (ReplicaId id : sorted) {
+      String s = id.id();
+      int p = 0;
+      int max = Math.min(previous.length(), s.length());
+      while (p < max && previous.charAt(p) == s.charAt(p)) {
+        p++;
+      }
+      if (p > 0 && Character.isHighSurrogate(s.charAt(p - 1))) {
+        p--; // never split a surrogate pair
+      }
+      out.writeVarInt(p, true);
+      writeString(out, s.substring(p));
+      previous = s;
+    }
+  }
+
+  /** Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. */
+  static ReplicaId[] readIds(Input in, Settings settings) {
+    int start = in.position();
+    int n = readCount(in, settings, 2, "replica id");
+    ReplicaId[] ids = new ReplicaId[n];
+    String previous = "";
+    long chars = 0;
+    for (int i = 0; i < n; i++) {
+      int at = in.position();
+      int p = in.readVarInt(true);
+      if (p < 0 || p > previous.length()) {
+        throw fail(in, at, "replica id " + i + " shares " + Integer.toUnsignedString(p) + " characters with the previous id of "
+            + previous.length());
+      }
+      String s = previous.substring(0, p) + readString(in, settings);
+      chars += s.length();
+      if (chars > 256L * (in.position() - start) + 4096) {
+        throw fail(in, at, "replica ids expand to more than 256 characters per encoded byte");
+      }
+      if (s.isEmpty()) {
+        throw fail(in, at, "replica id " + i + " is empty");
+      }
+      ids[i] = ReplicaId.of(s);
+      if (i > 0 && previous.compareTo(s) >= 0) {
+        throw fail(in, at, "replica ids not strictly ascending: " + previous + " before " + s);
+      }
+      previous = s;
+    }
+    return ids;
   }
 
   static ReplicaId readReplica(Input in, ReplicaId[] table) {

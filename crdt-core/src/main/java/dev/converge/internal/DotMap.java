@@ -177,21 +177,16 @@ public final class DotMap {
    */
   public DotMap putAll(List<?> newKeys, java.util.function.IntFunction<Object> slotFor) {
     int m = newKeys.size();
-    Integer[] order = new Integer[m];
-    int[] nh = new int[m];
-    for (int i = 0; i < m; i++) {
-      order[i] = i;
-      nh[i] = newKeys.get(i).hashCode();
-    }
-    Arrays.sort(order, (x, y) -> {
-      int c = Integer.compare(nh[x], nh[y]);
-      return c != 0 ? c : TIE_BREAK.compare(newKeys.get(x), newKeys.get(y));
-    });
+    int[] order = sortByHash(newKeys);
     DotMap added = new DotMap(new Object[m], new int[m], new Object[m]);
     for (int i = 0; i < m; i++) {
-      added.keys[i] = newKeys.get(order[i]);
-      added.hashes[i] = nh[order[i]];
+      Object key = newKeys.get(order[i]);
+      added.keys[i] = key;
+      added.hashes[i] = key.hashCode();
       added.slots[i] = slotFor.apply(order[i]);
+    }
+    if (keys.length == 0) {
+      return m == 0 ? EMPTY : added;
     }
     // Walk both; on equal keys the added slot wins.
     Builder b = new Builder(this, added, false);
@@ -211,6 +206,42 @@ public final class DotMap {
       }
     }
     return b.result();
+  }
+
+  /**
+   * The indexes of {@code keys} in map order: a primitive sort of (hash, index) pairs packed in
+   * longs, then the tie-break within runs of equal hashes.
+   */
+  private static int[] sortByHash(List<?> keys) {
+    int m = keys.size();
+    long[] packed = new long[m];
+    for (int i = 0; i < m; i++) {
+      packed[i] = ((long) keys.get(i).hashCode() << 32) | i;
+    }
+    Arrays.sort(packed);
+    int[] order = new int[m];
+    for (int i = 0; i < m; i++) {
+      order[i] = (int) packed[i];
+    }
+    for (int i = 0; i < m; ) {
+      int h = (int) (packed[i] >> 32);
+      int j = i + 1;
+      while (j < m && (int) (packed[j] >> 32) == h) {
+        j++;
+      }
+      if (j - i > 1) {
+        Integer[] run = new Integer[j - i];
+        for (int k = i; k < j; k++) {
+          run[k - i] = order[k];
+        }
+        Arrays.sort(run, (x, y) -> TIE_BREAK.compare(keys.get(x), keys.get(y)));
+        for (int k = i; k < j; k++) {
+          order[k] = run[k - i];
+        }
+      }
+      i = j;
+    }
+    return order;
   }
 
   private static int compareAt(DotMap a, int i, DotMap b, int j) {

@@ -429,36 +429,84 @@ final class Serializers {
       Wire.writeContext(out, set.context(), table);
       int codec = Wire.codecFor(set.elements());
       Wire.writeCodec(kryo, out, codec, set.isEmpty() ? null : set.elements().iterator().next(), "an ORSet");
-      List<Object[]> single = new ArrayList<>(set.size());
+      // Elements kept by one dot, sorted by (replica index, counter) packed in a long when the
+      // counter fits in 40 bits (always, in practice); elements with several dots, by first dot.
+      int n = set.size();
+      long[] keys = new long[n];
+      Object[] single = new Object[n];
+      int[] count = {0};
+      boolean[] packable = {true};
       List<Object[]> multi = new ArrayList<>();
-      for (Object e : set.elements()) {
-        List<Dot> dots = set.dots(e);
-        (dots.size() == 1 ? single : multi).add(new Object[] {dots.get(0), e, dots});
+      Object[] last = {null, null};
+      set.forEachDot((e, d) -> {
+        if (last[0] == e) {
+          // a second dot of the same element: move it to the elements with several dots
+          if (last[1] != null) {
+            count[0]--;
+            List<Dot> dots = new ArrayList<>(List.of((Dot) last[1], d));
+            multi.add(new Object[] {last[1], e, dots});
+            last[1] = null;
+          } else {
+            @SuppressWarnings("unchecked")
+            List<Dot> dots = (List<Dot>) multi.get(multi.size() - 1)[2];
+            dots.add(d);
+          }
+          return;
+        }
+        last[0] = e;
+        last[1] = d;
+        long c = d.counter();
+        if (c >= 1L << 40) {
+          packable[0] = false;
+        }
+        keys[count[0]] = ((long) table.indexOf(d.replica()) << 40) | (c & ((1L << 40) - 1));
+        single[count[0]++] = e;
+      });
+      int k = count[0];
+      long[] counters = new long[k];
+      ReplicaId[] replicas = new ReplicaId[k];
+      if (packable[0]) {
+        sortParallel(keys, single, 0, k - 1);
+        ReplicaId[] ids = tableIds(table);
+        for (int x = 0; x < k; x++) {
+          replicas[x] = ids[(int) (keys[x] >>> 40)];
+          counters[x] = keys[x] & ((1L << 40) - 1);
+        }
+      } else {
+        List<Object[]> pairs = new ArrayList<>(k);
+        for (int x = 0; x < k; x++) {
+          pairs.add(new Object[] {set.dots(single[x]).get(0), single[x]});
+        }
+        pairs.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+        for (int x = 0; x < k; x++) {
+          Dot d = (Dot) pairs.get(x)[0];
+          single[x] = pairs.get(x)[1];
+          replicas[x] = d.replica();
+          counters[x] = d.counter();
+        }
       }
-      single.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
       multi.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
       int groups = 0;
-      for (int i = 0; i < single.size(); i++) {
-        if (i == 0 || !((Dot) single.get(i)[0]).replica().equals(((Dot) single.get(i - 1)[0]).replica())) {
+      for (int x = 0; x < k; x++) {
+        if (x == 0 || replicas[x] != replicas[x - 1]) {
           groups++;
         }
       }
       out.writeVarInt(groups, true);
       int i = 0;
-      while (i < single.size()) {
-        ReplicaId r = ((Dot) single.get(i)[0]).replica();
+      while (i < k) {
+        ReplicaId r = replicas[i];
         int j = i;
-        while (j < single.size() && ((Dot) single.get(j)[0]).replica().equals(r)) {
+        while (j < k && replicas[j] == r) {
           j++;
         }
         out.writeVarInt(table.indexOf(r), true);
         out.writeVarInt(j - i, true);
         long previous = 0;
-        for (int k = i; k < j; k++) {
-          long c = ((Dot) single.get(k)[0]).counter();
-          out.writeVarLong(c - previous, true);
-          previous = c;
-          Wire.writeValue(kryo, out, codec, single.get(k)[1], "an ORSet");
+        for (int x = i; x < j; x++) {
+          out.writeVarLong(counters[x] - previous, true);
+          previous = counters[x];
+          Wire.writeValue(kryo, out, codec, single[x], "an ORSet");
         }
         i = j;
       }
@@ -518,6 +566,57 @@ final class Serializers {
         put(in, elements, Wire.readValue(kryo, in, settings, codec, type, "an ORSet"), dots);
       }
       return ORSet.of(c, elements);
+    }
+
+    private static ReplicaId[] tableIds(Wire.Table table) {
+      return table.ids();
+    }
+
+    /** Sorts {@code keys[lo..hi]} ascending, moving {@code values} along (quicksort, insertion sort for short runs). */
+    private static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
+      while (hi - lo > 16) {
+        long pivot = keys[(lo + hi) >>> 1];
+        int i = lo;
+        int j = hi;
+        while (i <= j) {
+          while (keys[i] < pivot) {
+            i++;
+          }
+          while (keys[j] > pivot) {
+            j--;
+          }
+          if (i <= j) {
+            long k = keys[i];
+            keys[i] = keys[j];
+            keys[j] = k;
+            Object v = values[i];
+            values[i] = values[j];
+            values[j] = v;
+            i++;
+            j--;
+          }
+        }
+        // recurse into the smaller part, loop on the larger: stack depth O(log n)
+        if (j - lo < hi - i) {
+          sortParallel(keys, values, lo, j);
+          lo = i;
+        } else {
+          sortParallel(keys, values, i, hi);
+          hi = j;
+        }
+      }
+      for (int i = lo + 1; i <= hi; i++) {
+        long k = keys[i];
+        Object v = values[i];
+        int j = i - 1;
+        while (j >= lo && keys[j] > k) {
+          keys[j + 1] = keys[j];
+          values[j + 1] = values[j];
+          j--;
+        }
+        keys[j + 1] = k;
+        values[j + 1] = v;
+      }
     }
 
     private static void put(Input in, Map<Object, List<Dot>> elements, Object e, List<Dot> dots) {

@@ -134,6 +134,11 @@ final class Wire {
       }
     }
 
+    /** The sealed, sorted ids. */
+    ReplicaId[] ids() {
+      return ids;
+    }
+
     int indexOf(ReplicaId id) {
       Integer i = index.get(id);
       if (i == null || i < 0) {

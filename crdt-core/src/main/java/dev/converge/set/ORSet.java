@@ -105,7 +105,7 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
     Objects.requireNonNull(elements, "elements");
     List<E> keys = new ArrayList<>(elements.size());
     Object[] slots = new Object[elements.size()];
-    Map<Dot, Object> owner = new HashMap<>();
+    Map<Dot, Object> owner = new HashMap<>(elements.size() * 4 / 3 + 16);
     for (Map.Entry<? extends E, ? extends Collection<Dot>> e : elements.entrySet()) {
       E element = Objects.requireNonNull(e.getKey(), "elements contains a null element");
       Collection<Dot> dots = Objects.requireNonNull(e.getValue(), () -> "dots of '" + element + "' are null");
@@ -113,7 +113,9 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
       if (ds.length == 0) {
         throw new IllegalArgumentException("element '" + element + "' has no dot");
       }
-      java.util.Arrays.sort(ds, (x, y) -> Objects.requireNonNull(x, "null dot").compareTo(Objects.requireNonNull(y, "null dot")));
+      if (ds.length > 1) {
+        java.util.Arrays.sort(ds, (x, y) -> Objects.requireNonNull(x, "null dot").compareTo(Objects.requireNonNull(y, "null dot")));
+      }
       for (Dot d : ds) {
         Objects.requireNonNull(d, () -> "dots of '" + element + "' contain null");
         if (!context.contains(d)) {
@@ -309,6 +311,31 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
     Objects.requireNonNull(element, "element");
     Object slot = entries.get(element);
     return slot == null ? List.of() : List.of(Slots.dots(slot));
+  }
+
+  /**
+   * Calls {@code action} with every present element and each dot of the adds that keep it present
+   * (once for most elements; once per dot after concurrent adds), in the set's order, with the dots
+   * of one element in ascending order and one after the other. With {@link #context()}, this is the
+   * whole state: for encoders and applications that bring their own wire format.
+   *
+   * @param action receives an element and one of its dots
+   * @throws NullPointerException if {@code action} is {@code null}
+   */
+  @SuppressWarnings("unchecked")
+  public void forEachDot(java.util.function.BiConsumer<? super E, ? super Dot> action) {
+    Objects.requireNonNull(action, "action");
+    for (int i = 0; i < entries.size(); i++) {
+      E element = (E) entries.key(i);
+      Object slot = entries.slot(i);
+      if (slot instanceof Dot) {
+        action.accept(element, (Dot) slot);
+      } else {
+        for (Dot d : Slots.dots(slot)) {
+          action.accept(element, d);
+        }
+      }
+    }
   }
 
   /**

@@ -389,8 +389,8 @@ public final class DotMap {
   }
 
   /**
-   * Collects a walk's output. Writes nothing while the output repeats map {@code a} entry for entry
-   * (so a merge that changes nothing allocates nothing), and tracks whether it repeats {@code b}.
+   * Collects a walk's output. Writes nothing while the output repeats map {@code a} or map
+   * {@code b} entry for entry, so a merge whose result is one of its operands allocates nothing.
    */
   private static final class Builder {
     private final DotMap a;
@@ -418,25 +418,31 @@ public final class DotMap {
         return;
       }
       int k = count++;
+      if (keys != null) {
+        keys[k] = key;
+        hashes[k] = hash;
+        slots[k] = slot;
+        return;
+      }
+      boolean wasA = sameA;
+      if (sameA) {
+        sameA = k < a.keys.length && a.keys[k] == key && (a.slots[k] == slot || Slots.same(a.slots[k], slot));
+      }
       if (sameB) {
         sameB = k < b.keys.length && (b.keys[k] == key || b.keys[k].equals(key)) && Slots.same(b.slots[k], slot);
       }
-      if (keys == null) {
-        if (sameA && k < a.keys.length && a.keys[k] == key && (a.slots[k] == slot || Slots.same(a.slots[k], slot))) {
-          return;
-        }
-        sameA = false;
-        if (dryRun) {
-          return;
-        }
-        int cap = a.keys.length + b.keys.length;
-        keys = new Object[cap];
-        hashes = new int[cap];
-        slots = new Object[cap];
-        System.arraycopy(a.keys, 0, keys, 0, k);
-        System.arraycopy(a.hashes, 0, hashes, 0, k);
-        System.arraycopy(a.slots, 0, slots, 0, k);
+      if (sameA || sameB || dryRun) {
+        return; // the output so far repeats one of the maps: nothing to write yet
       }
+      // Both diverged here: materialize the prefix from the map it repeated, then go on writing.
+      DotMap source = wasA ? a : b;
+      int cap = a.keys.length + b.keys.length;
+      keys = new Object[cap];
+      hashes = new int[cap];
+      slots = new Object[cap];
+      System.arraycopy(source.keys, 0, keys, 0, k);
+      System.arraycopy(source.hashes, 0, hashes, 0, k);
+      System.arraycopy(source.slots, 0, slots, 0, k);
       keys[k] = key;
       hashes[k] = hash;
       slots[k] = slot;
@@ -458,9 +464,10 @@ public final class DotMap {
         return b;
       }
       if (keys == null) {
-        // Output was a strict prefix of a.
+        // The output is a strict prefix of a map it repeated.
+        DotMap source = sameA ? a : b;
         return count == 0 ? EMPTY
-            : new DotMap(Arrays.copyOf(a.keys, count), Arrays.copyOf(a.hashes, count), Arrays.copyOf(a.slots, count));
+            : new DotMap(Arrays.copyOf(source.keys, count), Arrays.copyOf(source.hashes, count), Arrays.copyOf(source.slots, count));
       }
       return count == 0 ? EMPTY
           : new DotMap(Arrays.copyOf(keys, count), Arrays.copyOf(hashes, count), Arrays.copyOf(slots, count));

@@ -107,6 +107,7 @@ public final class BenchMain {
         printTable(Arrays.asList(args).subList(1, args.length));
       } else if (args.length == 1 && args[0].equals(SIZES)) {
         System.out.print(SizeReport.render(SizeReport.measure()));
+        System.out.print(DeltaBenchmark.sizes());
       } else {
         run(args);
       }
@@ -228,6 +229,9 @@ public final class BenchMain {
   private static void printSizesIfSerialization(List<ResultTable.Measurement> measurements) {
     if (measurements.stream().anyMatch(m -> m.benchmarkClass().equals(SerializationBenchmark.class.getName()))) {
       System.out.print(SizeReport.render(SizeReport.measure()));
+    }
+    if (measurements.stream().anyMatch(m -> m.benchmarkClass().equals(DeltaBenchmark.class.getName()))) {
+      System.out.print(DeltaBenchmark.sizes());
     }
   }
 

@@ -141,69 +141,59 @@ public final class Slots {
   }
 
   private static Object mergeDots(Dot[] x, Dot[] y, Object a, Object b, CausalContext ca, CausalContext cb) {
-    Dot[] out = new Dot[x.length + y.length];
-    int k = 0;
-    int i = 0;
-    int j = 0;
-    while (i < x.length || j < y.length) {
-      int c = i == x.length ? 1 : j == y.length ? -1 : x[i].compareTo(y[j]);
-      if (c == 0) {
-        out[k++] = x[i++];
-        j++;
-      } else if (c < 0) {
-        if (!cb.contains(x[i])) {
-          out[k++] = x[i];
-        }
-        i++;
-      } else {
-        if (!ca.contains(y[j])) {
-          out[k++] = y[j];
-        }
-        j++;
-      }
+    Tagged t = join(x, null, y, null, ca, cb);
+    if (t == null) {
+      return null;
     }
-    Dot[] result = Arrays.copyOf(out, k);
-    if (Arrays.equals(result, x)) {
+    if (Arrays.equals(t.dots, x)) {
       return a;
     }
-    if (Arrays.equals(result, y)) {
+    if (Arrays.equals(t.dots, y)) {
       return b;
     }
-    return ofDots(result);
+    return ofDots(t.dots);
   }
 
   private static Object mergeTagged(Tagged a, Tagged b, CausalContext ca, CausalContext cb) {
-    Dot[] x = a.dots;
-    Dot[] y = b.dots;
+    Tagged t = join(a.dots, a.values, b.dots, b.values, ca, cb);
+    return t == null ? null : t.equals(a) ? a : t.equals(b) ? b : t;
+  }
+
+  /**
+   * The per-dot join of two sorted dot arrays, carrying the values along when there are some
+   * ({@code xv}/{@code yv} are {@code null} for slots without values): a dot held by both sides
+   * stays, a dot held by one side stays unless the other side has seen it. {@code null} when no dot
+   * stays.
+   */
+  private static Tagged join(Dot[] x, Object[] xv, Dot[] y, Object[] yv, CausalContext ca, CausalContext cb) {
     Dot[] ds = new Dot[x.length + y.length];
-    Object[] vs = new Object[ds.length];
+    Object[] vs = xv == null ? null : new Object[ds.length];
     int k = 0;
     int i = 0;
     int j = 0;
     while (i < x.length || j < y.length) {
       int c = i == x.length ? 1 : j == y.length ? -1 : x[i].compareTo(y[j]);
-      if (c == 0) {
-        ds[k] = x[i];
-        vs[k++] = a.values[i++];
-        j++;
-      } else if (c < 0) {
-        if (!cb.contains(x[i])) {
-          ds[k] = x[i];
-          vs[k++] = a.values[i];
+      if (c <= 0 && (c == 0 || !cb.contains(x[i]))) {
+        if (vs != null) {
+          vs[k] = xv[i];
         }
+        ds[k++] = x[i];
+      } else if (c > 0 && !ca.contains(y[j])) {
+        if (vs != null) {
+          vs[k] = yv[j];
+        }
+        ds[k++] = y[j];
+      }
+      if (c <= 0) {
         i++;
-      } else {
-        if (!ca.contains(y[j])) {
-          ds[k] = y[j];
-          vs[k++] = b.values[j];
-        }
+      }
+      if (c >= 0) {
         j++;
       }
     }
     if (k == 0) {
       return null;
     }
-    Tagged t = new Tagged(Arrays.copyOf(ds, k), Arrays.copyOf(vs, k));
-    return t.equals(a) ? a : t.equals(b) ? b : t;
+    return new Tagged(Arrays.copyOf(ds, k), vs == null ? null : Arrays.copyOf(vs, k));
   }
 }

@@ -1,7 +1,11 @@
 package dev.converge.internal;
 
+import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Values tagged with the dots of the writes that produced them, sorted by dot: the slot of a
@@ -32,8 +36,8 @@ public final class Tagged {
    * {@code context} and not yet in {@code used} (which collects them). {@code what} names the
    * owner in messages.
    */
-  public static Tagged restore(java.util.Map<Dot, ?> byDot, dev.converge.causal.CausalContext context,
-      java.util.Set<Dot> used, String what) {
+  public static Tagged restore(Map<Dot, ?> byDot, CausalContext context,
+      Set<Dot> used, String what) {
     if (byDot.isEmpty()) {
       throw new IllegalArgumentException(what + " has no values");
     }
@@ -41,14 +45,14 @@ public final class Tagged {
     java.util.Arrays.sort(ds);
     Object[] vs = new Object[ds.length];
     for (int i = 0; i < ds.length; i++) {
-      Dot d = java.util.Objects.requireNonNull(ds[i], what + " has a null dot");
+      Dot d = Objects.requireNonNull(ds[i], what + " has a null dot");
       if (!context.contains(d)) {
         throw new IllegalArgumentException("dot " + d + " of " + what + " is not in the context " + context);
       }
       if (!used.add(d)) {
         throw new IllegalArgumentException("dot " + d + " tags two values (" + what + "): a replica reused a dot");
       }
-      vs[i] = java.util.Objects.requireNonNull(byDot.get(d), () -> what + " has a null value at " + d);
+      vs[i] = Objects.requireNonNull(byDot.get(d), () -> what + " has a null value at " + d);
     }
     return new Tagged(ds, vs);
   }

@@ -6,10 +6,13 @@ import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.internal.Sizes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A last-writer-wins register: one value and the write that put it there, identified by its
@@ -162,11 +165,11 @@ public final class LWWRegister<V> implements Lattice<LWWRegister<V>> {
    * @throws NullPointerException if an argument or a value is {@code null}
    * @throws IllegalArgumentException if {@code values} is empty
    */
-  public static <V> LWWRegister<V> ofColliding(java.util.Collection<? extends V> values, Timestamp timestamp, ReplicaId writer) {
+  public static <V> LWWRegister<V> ofColliding(Collection<? extends V> values, Timestamp timestamp, ReplicaId writer) {
     Objects.requireNonNull(values, "values");
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(writer, "writer");
-    java.util.Set<Object> distinct = new java.util.LinkedHashSet<>();
+    Set<Object> distinct = new LinkedHashSet<>();
     for (V v : values) {
       distinct.add(Objects.requireNonNull(v, "values contains null"));
     }

@@ -11,6 +11,7 @@ import dev.converge.internal.Slots;
 import dev.converge.internal.Tagged;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class MVRegister<V> implements Lattice<MVRegister<V>> {
     if (values.isEmpty()) {
       return context.isEmpty() ? empty() : new MVRegister<>(null, context);
     }
-    return new MVRegister<>(Tagged.restore(values, context, new java.util.HashSet<>(), "the register"), context);
+    return new MVRegister<>(Tagged.restore(values, context, new HashSet<>(), "the register"), context);
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.converge.internal.DotMap;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -114,7 +115,7 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
         throw new IllegalArgumentException("element '" + element + "' has no dot");
       }
       if (ds.length > 1) {
-        java.util.Arrays.sort(ds, (x, y) -> Objects.requireNonNull(x, "null dot").compareTo(Objects.requireNonNull(y, "null dot")));
+        Arrays.sort(ds, (x, y) -> Objects.requireNonNull(x, "null dot").compareTo(Objects.requireNonNull(y, "null dot")));
       }
       for (Dot d : ds) {
         Objects.requireNonNull(d, () -> "dots of '" + element + "' contain null");

@@ -42,7 +42,7 @@ public final class Tagged {
       throw new IllegalArgumentException(what + " has no values");
     }
     Dot[] ds = byDot.keySet().toArray(new Dot[0]);
-    java.util.Arrays.sort(ds);
+    Arrays.sort(ds);
     Object[] vs = new Object[ds.length];
     for (int i = 0; i < ds.length; i++) {
       Dot d = Objects.requireNonNull(ds[i], what + " has a null dot");

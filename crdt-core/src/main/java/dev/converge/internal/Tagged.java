@@ -26,11 +26,6 @@ public final class Tagged {
     return new Tagged(new Dot[] {dot}, new Object[] {value});
   }
 
-  /** Values under dots already sorted ascending and distinct; the arrays are not copied. */
-  public static Tagged ofSorted(Dot[] dots, Object[] values) {
-    return new Tagged(dots, values);
-  }
-
   /**
    * Values by dot, for restoring states from their parts: dots sorted, each checked to be in
    * {@code context} and not yet in {@code used} (which collects them). {@code what} names the

@@ -32,15 +32,11 @@ final class RoundTripTest {
   static final ReplicaId B = ReplicaId.of("b");
 
   static Kryo kryo(Settings settings) {
-    Kryo kryo = new Kryo();
-    kryo.setRegistrationRequired(true);
-    return ConvergeKryo.register(kryo, settings);
+    return Fixtures.kryo(settings);
   }
 
   static byte[] write(Kryo kryo, Object value) {
-    Output out = new Output(64, -1);
-    kryo.writeClassAndObject(out, value);
-    return out.toBytes();
+    return Fixtures.write(kryo, value);
   }
 
   static Object read(Kryo kryo, byte[] bytes) {

@@ -126,11 +126,16 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
    */
   public ORMap<K, V> update(ReplicaId replica, K key, UnaryOperator<V> update) {
     Objects.requireNonNull(replica, "replica");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(update, "update");
-    V next = Objects.requireNonNull(update.apply(get(key).orElse(zero)), () -> "update returned null for key " + key);
+    V next = updated(key, update);
     Dot dot = context.nextDot(replica);
     return new ORMap<>(entries.put(key, Tagged.of(dot, next)), context.add(dot), zero);
+  }
+
+  /** The key's value after {@code update}, applied to its current value (or the zero value). */
+  private V updated(K key, UnaryOperator<V> update) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(update, "update");
+    return Objects.requireNonNull(update.apply(get(key).orElse(zero)), () -> "update returned null for key " + key);
   }
 
   /**
@@ -162,9 +167,7 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
    */
   public ORMap<K, V> updateDelta(ReplicaId replica, K key, UnaryOperator<V> update) {
     Objects.requireNonNull(replica, "replica");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(update, "update");
-    V next = Objects.requireNonNull(update.apply(get(key).orElse(zero)), () -> "update returned null for key " + key);
+    V next = updated(key, update);
     Dot dot = context.nextDot(replica);
     List<Dot> seen = new ArrayList<>(valuesByDot(key).keySet());
     seen.add(dot);

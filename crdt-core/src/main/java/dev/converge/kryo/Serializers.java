@@ -119,9 +119,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, CausalContext c) {
-      Wire.Table table = tableOf(c);
-      table.write(out);
-      Wire.writeContext(out, c, table);
+      writeTableAndContext(out, c);
     }
 
     @Override
@@ -129,6 +127,14 @@ final class Serializers {
       ReplicaId[] table = Wire.Table.read(in, settings);
       return Wire.readContext(in, settings, table);
     }
+  }
+
+  /** Writes the replica table of a context, then the context; returns the table for the dots that follow. */
+  static Wire.Table writeTableAndContext(Output out, CausalContext c) {
+    Wire.Table table = tableOf(c);
+    table.write(out);
+    Wire.writeContext(out, c, table);
+    return table;
   }
 
   static Wire.Table tableOf(CausalContext c) {
@@ -285,9 +291,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, MVRegister<?> r) {
-      Wire.Table table = tableOf(r.context());
-      table.write(out);
-      Wire.writeContext(out, r.context(), table);
+      Wire.Table table = writeTableAndContext(out, r.context());
       writeTaggedValues(kryo, out, r.valuesByDot(), table, "an MVRegister");
     }
 
@@ -424,9 +428,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, ORSet<?> set) {
-      Wire.Table table = tableOf(set.context());
-      table.write(out);
-      Wire.writeContext(out, set.context(), table);
+      Wire.Table table = writeTableAndContext(out, set.context());
       int codec = Wire.codecFor(set.elements());
       Wire.writeCodec(kryo, out, codec, set.isEmpty() ? null : set.elements().iterator().next(), "an ORSet");
       // Elements kept by one dot, sorted by (replica index, counter) packed in a long when the
@@ -641,9 +643,7 @@ final class Serializers {
     }
 
     private <K, V extends Lattice<V>> void writeMap(Kryo kryo, Output out, ORMap<K, V> map) {
-      Wire.Table table = tableOf(map.context());
-      table.write(out);
-      Wire.writeContext(out, map.context(), table);
+      Wire.Table table = writeTableAndContext(out, map.context());
       Wire.writeTyped(kryo, out, map.zero(), "an ORMap's zero value");
       List<Object[]> keys = new ArrayList<>(map.size());
       List<Object> allValues = new ArrayList<>();

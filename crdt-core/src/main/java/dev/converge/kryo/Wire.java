@@ -183,10 +183,14 @@ final class Wire {
   static ReplicaId[] readIds(Input in, Settings settings) {
     int start = in.position();
     int n = readCount(in, settings, 2, "replica id");
-    ReplicaId[] ids = new ReplicaId[n];
+    // Grown as ids arrive: from a stream, n is bounded only by the limit, not by bytes seen.
+    ReplicaId[] ids = new ReplicaId[capacity(n)];
     String previous = "";
     long chars = 0;
     for (int i = 0; i < n; i++) {
+      if (i == ids.length) {
+        ids = Arrays.copyOf(ids, (int) Math.min(n, 2L * ids.length));
+      }
       int at = in.position();
       int p = in.readVarInt(true);
       if (p < 0 || p > previous.length()) {
@@ -231,7 +235,11 @@ final class Wire {
   }
 
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
+    int at = in.position();
     int n = readCount(in, settings, 2, "vector entry");
+    if (n > table.length) {
+      throw fail(in, at, n + " vector entries but only " + table.length + " replicas in the table");
+    }
     ReplicaId[] ids = new ReplicaId[n];
     long[] counters = new long[n];
     for (int i = 0; i < n; i++) {

@@ -139,4 +139,21 @@ final class RoundTripTest {
     KryoException e = assertThrows(KryoException.class, () -> read(kryo, out.toBytes()));
     assertTrue(e.getMessage().contains("count"), e.getMessage());
   }
+
+  @Test
+  void hugeCount_fromAStream_isReadAsItArrives_notAllocatedUpFront() {
+    Kryo kryo = kryo(Settings.DEFAULT);
+    // A VersionVector claiming 2^24 - 1 front-coded ids, then a few bytes and the end of the stream.
+    Output out = new Output(16);
+    out.writeVarInt(1, true); // version
+    out.writeVarInt((1 << 24) - 1, true);
+    out.writeVarInt(0, true);
+    out.writeVarInt(1, true);
+    out.writeByte('a');
+    Input stream = new Input(new java.io.ByteArrayInputStream(out.toBytes()), 8);
+    long before = Fixtures.allocatedBytes();
+    KryoException e = assertThrows(KryoException.class, () -> kryo.readObject(stream, VersionVector.class));
+    long allocated = Fixtures.allocatedBytes() - before;
+    assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes for 2^24 claimed ids: " + e.getMessage());
+  }
 }

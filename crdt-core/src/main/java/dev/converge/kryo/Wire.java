@@ -514,7 +514,19 @@ final class Wire {
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }
-    return new String(in.readBytes(n), StandardCharsets.UTF_8);
+    if (in.getInputStream() == null || n <= 1 << 16) {
+      return new String(in.readBytes(n), StandardCharsets.UTF_8);
+    }
+    // From a stream, a claimed length is not bytes seen: read in chunks, so memory follows the input.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    byte[] chunk = new byte[1 << 16];
+    for (int left = n; left > 0; ) {
+      int k = Math.min(left, chunk.length);
+      in.readBytes(chunk, 0, k);
+      bytes.write(chunk, 0, k);
+      left -= k;
+    }
+    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- compression

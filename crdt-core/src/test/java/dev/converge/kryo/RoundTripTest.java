@@ -156,4 +156,19 @@ final class RoundTripTest {
     long allocated = Fixtures.allocatedBytes() - before;
     assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes for 2^24 claimed ids: " + e.getMessage());
   }
+
+  @Test
+  void hugeStringLength_fromAStream_isReadInChunks() {
+    Kryo kryo = kryo(Settings.DEFAULT);
+    // A ReplicaId claiming a 200 MB string, then 3 bytes and the end of the stream.
+    Output out = new Output(16);
+    out.writeVarInt(1, true); // version
+    out.writeVarInt(200 << 20, true);
+    out.writeBytes(new byte[] {'a', 'b', 'c'});
+    Input stream = new Input(new java.io.ByteArrayInputStream(out.toBytes()), 8);
+    long before = Fixtures.allocatedBytes();
+    assertThrows(KryoException.class, () -> kryo.readObject(stream, ReplicaId.class));
+    long allocated = Fixtures.allocatedBytes() - before;
+    assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes for a claimed 200 MB string");
+  }
 }

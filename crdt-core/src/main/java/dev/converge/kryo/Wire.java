@@ -514,10 +514,17 @@ final class Wire {
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }
+    return new String(readBytes(in, n), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code n} bytes whose count was checked against the limits. From a stream, a claimed length is
+   * not bytes seen: they are read in chunks, so memory follows the input actually received.
+   */
+  static byte[] readBytes(Input in, int n) {
     if (in.getInputStream() == null || n <= 1 << 16) {
-      return new String(in.readBytes(n), StandardCharsets.UTF_8);
+      return in.readBytes(n);
     }
-    // From a stream, a claimed length is not bytes seen: read in chunks, so memory follows the input.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     byte[] chunk = new byte[1 << 16];
     for (int left = n; left > 0; ) {
@@ -526,7 +533,7 @@ final class Wire {
       bytes.write(chunk, 0, k);
       left -= k;
     }
-    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    return bytes.toByteArray();
   }
 
   // ---------------------------------------------------------------- compression
@@ -570,7 +577,7 @@ final class Wire {
     if (size > (long) compressed * MAX_DEFLATE_RATIO + 64) {
       throw fail(in, at, "compressed body claims " + size + " bytes from " + compressed + " compressed bytes");
     }
-    byte[] bytes = in.readBytes(compressed);
+    byte[] bytes = readBytes(in, compressed);
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(bytes);

@@ -15,7 +15,7 @@ import dev.converge.ReplicaId;
 import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
-import dev.converge.laws.World;
+import dev.converge.laws.Ops;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -55,33 +55,15 @@ final class SiblingsTest extends LatticeLaws<Siblings<String>> {
         String value = "v" + random.nextInt(4);
         int kind = random.nextInt(10);
         if (kind == 0) {
-          return op("merge initial " + value, (r, w) -> w.state(r).merge(Siblings.of(value)));
+          return Ops.op("merge initial " + value, (r, w) -> w.state(r).merge(Siblings.of(value)));
         }
         if (kind == 1) {
-          return op("blind update " + value, (r, w) -> w.state(r).update(VersionVector.empty(), value, w.id(r)));
+          return Ops.op("blind update " + value, (r, w) -> w.state(r).update(VersionVector.empty(), value, w.id(r)));
         }
         // A client read from replica `source` (possibly stale) and writes through this replica.
         int source = random.nextInt(replicaCount);
-        return op("update " + value + " with context of r" + source,
+        return Ops.op("update " + value + " with context of r" + source,
             (r, w) -> w.state(r).update(w.state(source).context(), value, w.id(r)));
-      }
-    };
-  }
-
-  interface Step {
-    Siblings<String> apply(int replica, World<Siblings<String>> world);
-  }
-
-  static Operation<Siblings<String>> op(String name, Step step) {
-    return new Operation<>() {
-      @Override
-      public Siblings<String> apply(int replica, World<Siblings<String>> world) {
-        return step.apply(replica, world);
-      }
-
-      @Override
-      public String toString() {
-        return name;
       }
     };
   }

@@ -12,7 +12,7 @@ import dev.converge.counter.PNCounter;
 import dev.converge.laws.History;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
-import dev.converge.laws.World;
+import dev.converge.laws.Ops;
 import dev.converge.map.ORMap;
 import dev.converge.register.LWWRegister;
 import dev.converge.register.MVRegister;
@@ -74,24 +74,6 @@ final class Models {
 
   private Models() {}
 
-  interface Step<T extends Lattice<T>> {
-    T apply(int replica, World<T> world);
-  }
-
-  static <T extends Lattice<T>> Operation<T> op(String name, Step<T> step) {
-    return new Operation<>() {
-      @Override
-      public T apply(int replica, World<T> world) {
-        return step.apply(replica, world);
-      }
-
-      @Override
-      public String toString() {
-        return name;
-      }
-    };
-  }
-
   static <T extends Lattice<T>> Model<T> model(T empty, Function<SplittableRandom, Operation<T>> operations) {
     return new Model<>() {
       @Override
@@ -134,20 +116,20 @@ final class Models {
   // ------------------------------------------------------------------ causality
 
   static Model<VersionVector> versionVector() {
-    return model(VersionVector.empty(), r -> op("increment", (i, w) -> w.state(i).increment(w.id(i))));
+    return model(VersionVector.empty(), r -> Ops.op("increment", (i, w) -> w.state(i).increment(w.id(i))));
   }
 
   static Model<CausalContext> causalContext() {
     return model(CausalContext.empty(), r -> {
       int pick = r.nextInt(1 << 30);
       if (r.nextInt(3) == 0) {
-        return op("receive a dot", (i, w) -> {
+        return Ops.op("receive a dot", (i, w) -> {
           int k = other(new SplittableRandom(pick), i, w.size());
           Dot d = someDot(new SplittableRandom(pick), w.state(k));
           return d == null ? w.state(i) : w.state(i).add(d);
         });
       }
-      return op("next dot", (i, w) -> w.state(i).add(w.state(i).nextDot(w.id(i))));
+      return Ops.op("next dot", (i, w) -> w.state(i).add(w.state(i).nextDot(w.id(i))));
     });
   }
 
@@ -156,7 +138,7 @@ final class Models {
   static Model<GCounter> gCounter() {
     return model(GCounter.empty(), r -> {
       long amount = r.nextInt(8) == 0 ? 1L << (20 + r.nextInt(36)) : 1 + r.nextInt(300);
-      return op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount));
+      return Ops.op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount));
     });
   }
 
@@ -164,8 +146,8 @@ final class Models {
     return model(PNCounter.empty(), r -> {
       long amount = r.nextInt(8) == 0 ? 1L << (20 + r.nextInt(36)) : 1 + r.nextInt(300);
       return r.nextBoolean()
-          ? op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount))
-          : op("decrement " + amount, (i, w) -> w.state(i).decrement(w.id(i), amount));
+          ? Ops.op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount))
+          : Ops.op("decrement " + amount, (i, w) -> w.state(i).decrement(w.id(i), amount));
     });
   }
 
@@ -177,16 +159,16 @@ final class Models {
       int pick = r.nextInt(1 << 30);
       switch (r.nextInt(5)) {
         case 0:
-          return op("blind write " + v, (i, w) -> w.state(i).update(VersionVector.empty(), v, w.id(i)));
+          return Ops.op("blind write " + v, (i, w) -> w.state(i).update(VersionVector.empty(), v, w.id(i)));
         case 1:
-          return op("import initial " + v, (i, w) -> w.state(i).merge(Siblings.of(v)));
+          return Ops.op("import initial " + v, (i, w) -> w.state(i).merge(Siblings.of(v)));
         case 2:
-          return op("write " + v + " read elsewhere", (i, w) -> {
+          return Ops.op("write " + v + " read elsewhere", (i, w) -> {
             int k = other(new SplittableRandom(pick), i, w.size());
             return w.state(i).update(w.state(k).context(), v, w.id(i));
           });
         default:
-          return op("write " + v, (i, w) -> w.state(i).update(w.state(i).context(), v, w.id(i)));
+          return Ops.op("write " + v, (i, w) -> w.state(i).update(w.state(i).context(), v, w.id(i)));
       }
     });
   }
@@ -196,7 +178,7 @@ final class Models {
       Object v = values.draw(r);
       // Few stamps, so writes by one replica at one stamp collide.
       Timestamp t = Timestamp.of(1_700_000_000_000L + r.nextInt(3), r.nextInt(2));
-      return op("assign " + v + " at " + t, (i, w) -> w.state(i).assign(v, t, w.id(i)));
+      return Ops.op("assign " + v + " at " + t, (i, w) -> w.state(i).assign(v, t, w.id(i)));
     });
   }
 
@@ -205,7 +187,7 @@ final class Models {
       Object v = values.draw(r);
       int pick = r.nextInt(1 << 30);
       if (r.nextInt(3) == 0) {
-        return op("receive a dot", (i, w) -> {
+        return Ops.op("receive a dot", (i, w) -> {
           int k = other(new SplittableRandom(pick), i, w.size());
           MVRegister<Object> s = w.state(k);
           Dot d = someDot(new SplittableRandom(pick), s.context());
@@ -219,7 +201,7 @@ final class Models {
           return w.state(i).merge(MVRegister.of(contextOf(d), held));
         });
       }
-      return op("write " + v, (i, w) -> w.state(i).write(w.id(i), v));
+      return Ops.op("write " + v, (i, w) -> w.state(i).write(w.id(i), v));
     });
   }
 
@@ -233,15 +215,15 @@ final class Models {
       switch (r.nextInt(7)) {
         case 0:
         case 1:
-          return op("add " + e, (i, w) -> w.state(i).add(w.id(i), e));
+          return Ops.op("add " + e, (i, w) -> w.state(i).add(w.id(i), e));
         case 2:
-          return op("remove " + e, (i, w) -> w.state(i).remove(e));
+          return Ops.op("remove " + e, (i, w) -> w.state(i).remove(e));
         case 3:
-          return op("addAll " + e + ", " + f, (i, w) -> w.state(i).addAll(w.id(i), List.of(e, f)));
+          return Ops.op("addAll " + e + ", " + f, (i, w) -> w.state(i).addAll(w.id(i), List.of(e, f)));
         case 4:
-          return op("removeAll " + e + ", " + f, (i, w) -> w.state(i).removeAll(List.of(e, f)));
+          return Ops.op("removeAll " + e + ", " + f, (i, w) -> w.state(i).removeAll(List.of(e, f)));
         default:
-          return op("receive a dot", (i, w) -> {
+          return Ops.op("receive a dot", (i, w) -> {
             int k = other(new SplittableRandom(pick), i, w.size());
             ORSet<Object> s = w.state(k);
             Dot d = someDot(new SplittableRandom(pick), s.context());
@@ -268,9 +250,9 @@ final class Models {
       int pick = r.nextInt(1 << 30);
       switch (r.nextInt(6)) {
         case 0:
-          return op("remove " + key, (i, w) -> w.state(i).remove(key));
+          return Ops.op("remove " + key, (i, w) -> w.state(i).remove(key));
         case 1:
-          return op("receive a dot", (i, w) -> {
+          return Ops.op("receive a dot", (i, w) -> {
             int k = other(new SplittableRandom(pick), i, w.size());
             ORMap<Object, PNCounter> s = w.state(k);
             Dot d = someDot(new SplittableRandom(pick), s.context());
@@ -287,7 +269,7 @@ final class Models {
             return w.state(i).merge(ORMap.of(PNCounter.empty(), contextOf(d), tagged));
           });
         default:
-          return op("update " + key + " by " + amount, (i, w) -> {
+          return Ops.op("update " + key + " by " + amount, (i, w) -> {
             ReplicaId id = w.id(i);
             return w.state(i).update(id, key, q -> amount >= 0 ? q.increment(id, amount) : q.decrement(id, -amount));
           });
@@ -301,8 +283,8 @@ final class Models {
       Object key = Values.STRING.draw(r);
       String e = STRINGS.get(r.nextInt(STRINGS.size()));
       return r.nextInt(4) == 0
-          ? op("remove " + key, (i, w) -> w.state(i).remove(key))
-          : op("add " + e + " under " + key, (i, w) -> w.state(i).update(w.id(i), key, s -> s.add(w.id(i), e)));
+          ? Ops.op("remove " + key, (i, w) -> w.state(i).remove(key))
+          : Ops.op("add " + e + " under " + key, (i, w) -> w.state(i).update(w.id(i), key, s -> s.add(w.id(i), e)));
     });
   }
 

@@ -17,7 +17,6 @@ import dev.converge.laws.LatticeLaws;
 import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
 import dev.converge.laws.Ops;
-import dev.converge.laws.World;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +69,7 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         }
         if (kind < 5) {
           // A client read from replica `other`, then writes through this replica; its HLC observed both.
-          return op("hlc write " + value + " at wall " + wall + " after reading r" + other, (r, w) -> {
+          return Ops.op("hlc write " + value + " at wall " + wall + " after reading r" + other, (r, w) -> {
             HybridLogicalClock clock = clock(wall);
             w.state(other).timestamp().ifPresent(clock::observe);
             return w.state(r).assign(value, clock, w.id(r));
@@ -86,12 +85,12 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         if (kind == 7) {
           // A misbehaving replica sends a write under r<other>'s name: may collide with a real one.
           Timestamp stamp = ts(wall, logical);
-          return op("receive " + value + " at " + wall + "#" + logical + " by r" + other,
+          return Ops.op("receive " + value + " at " + wall + "#" + logical + " by r" + other,
               (r, w) -> w.state(r).merge(LWWRegister.of(value, stamp, w.id(other))));
         }
         if (kind == 8) {
           // Reuse the current stamp and writer for a (possibly) different value: a colliding write.
-          return op("collide " + value + " with the current write", (r, w) -> {
+          return Ops.op("collide " + value + " with the current write", (r, w) -> {
             LWWRegister<String> s = w.state(r);
             return s.isEmpty() ? s : s.assign(value, s.timestamp().orElseThrow(), s.writer().orElseThrow());
           });
@@ -99,7 +98,7 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
         if (kind == 9) {
           // A misbehaving replica sends another value under the identity of r<other>'s current write:
           // colliding writes that spread, so replicas hold different value sets at one identity.
-          return op("receive " + value + " under the identity of r" + other + "'s write", (r, w) -> {
+          return Ops.op("receive " + value + " under the identity of r" + other + "'s write", (r, w) -> {
             LWWRegister<String> s = w.state(other);
             return s.isEmpty()
                 ? w.state(r)
@@ -107,7 +106,7 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
           });
         }
         // The stamp of replica `other`'s current write, under this replica's name: a cross-replica tie.
-        return op("write " + value + " with the stamp of r" + other, (r, w) -> {
+        return Ops.op("write " + value + " with the stamp of r" + other, (r, w) -> {
           Timestamp stamp = w.state(other).timestamp().orElse(ts(wall, logical));
           return w.state(r).assign(value, stamp, w.id(r));
         });
@@ -122,24 +121,6 @@ final class LWWRegisterTest extends LatticeLaws<LWWRegister<String>> {
 
   static HybridLogicalClock clock(long wall) {
     return HybridLogicalClock.create(() -> wall);
-  }
-
-  interface Step {
-    LWWRegister<String> apply(int replica, World<LWWRegister<String>> world);
-  }
-
-  static Operation<LWWRegister<String>> op(String name, Step step) {
-    return new Operation<>() {
-      @Override
-      public LWWRegister<String> apply(int replica, World<LWWRegister<String>> world) {
-        return step.apply(replica, world);
-      }
-
-      @Override
-      public String toString() {
-        return name;
-      }
-    };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import dev.converge.laws.Model;
 import dev.converge.laws.Operation;
 import dev.converge.laws.Ops;
 import dev.converge.laws.Property;
-import dev.converge.laws.World;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,9 +63,9 @@ final class ORSetTest extends LatticeLaws<ORSet<String>> {
           case 2:
             return Ops.op("remove " + e, (r, w) -> w.state(r).remove(e), (r, w) -> w.state(r).removeDelta(e));
           case 3:
-            return op("addAll " + e + ", " + f, (r, w) -> w.state(r).addAll(w.id(r), List.of(e, f)));
+            return Ops.op("addAll " + e + ", " + f, (r, w) -> w.state(r).addAll(w.id(r), List.of(e, f)));
           default:
-            return op("removeAll " + e + ", " + f, (r, w) -> w.state(r).removeAll(List.of(e, f)));
+            return Ops.op("removeAll " + e + ", " + f, (r, w) -> w.state(r).removeAll(List.of(e, f)));
         }
       }
     };
@@ -75,24 +74,6 @@ final class ORSetTest extends LatticeLaws<ORSet<String>> {
   @Override
   protected boolean hasDeltas() {
     return true;
-  }
-
-  interface Step {
-    ORSet<String> apply(int replica, World<ORSet<String>> world);
-  }
-
-  static Operation<ORSet<String>> op(String name, Step step) {
-    return new Operation<>() {
-      @Override
-      public ORSet<String> apply(int replica, World<ORSet<String>> world) {
-        return step.apply(replica, world);
-      }
-
-      @Override
-      public String toString() {
-        return name;
-      }
-    };
   }
 
   // S3 Cart: concurrent adds of different items both survive; a remove concurrent with an add of

@@ -140,6 +140,40 @@ public final class CausalContext implements Lattice<CausalContext> {
   }
 
   /**
+   * Whether the event {@code counter} of {@code replica} has been seen; {@link #contains(Dot)}
+   * without building a {@link Dot}.
+   *
+   * @param replica the replica of the event
+   * @param counter the event's counter, at least 1
+   * @return {@code true} when the vector or the cloud holds it
+   * @throws NullPointerException if {@code replica} is {@code null}
+   */
+  public boolean contains(ReplicaId replica, long counter) {
+    Objects.requireNonNull(replica, "replica");
+    if (vector.get(replica) >= counter) {
+      return true;
+    }
+    if (cloud.length == 0) {
+      return false;
+    }
+    int lo = 0;
+    int hi = cloud.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      Dot d = cloud[mid];
+      int c = d.replica() == replica ? Long.compare(d.counter(), counter) : d.replica().compareTo(replica);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The context after seeing {@code dot}; gaps it fills are folded into the vector.
    *
    * @param dot the event

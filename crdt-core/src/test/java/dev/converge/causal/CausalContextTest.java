@@ -90,6 +90,20 @@ final class CausalContextTest extends LatticeLaws<CausalContext> {
   }
 
   @Test
+  void containsReplicaCounter_agreesWithContainsDot() {
+    CausalContext ctx =
+        CausalContext.of(vv(A, 2)).add(new Dot(A, 4)).add(new Dot(B, 2)).add(new Dot(B, 7));
+    for (ReplicaId r : List.of(A, B, ReplicaId.of("zz-unknown"))) {
+      for (long c = 1; c <= 9; c++) {
+        assertEquals(ctx.contains(new Dot(r, c)), ctx.contains(r, c), r + ":" + c);
+      }
+    }
+    assertTrue(ctx.contains(B, 7));
+    assertFalse(ctx.contains(B, 3));
+    assertThrows(NullPointerException.class, () -> ctx.contains(null, 1));
+  }
+
+  @Test
   void add_seenDot_returnsThis() {
     CausalContext ctx = CausalContext.of(vv(A, 2)).add(new Dot(B, 4));
     assertSame(ctx, ctx.add(new Dot(A, 1)));

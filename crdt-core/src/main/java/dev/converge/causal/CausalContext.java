@@ -2,9 +2,13 @@ package dev.converge.causal;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -36,7 +40,7 @@ import java.util.Objects;
  * ctx.nextDot(a);                // a:4, above every dot of a seen so far
  * }</pre>
  */
-public final class CausalContext implements Lattice<CausalContext> {
+public final class CausalContext implements Lattice<CausalContext>, Prunable<CausalContext> {
 
   private static final Dot[] NO_DOTS = {};
   private static final CausalContext EMPTY = new CausalContext(VersionVector.empty(), NO_DOTS);
@@ -224,6 +228,69 @@ public final class CausalContext implements Lattice<CausalContext> {
       throw new ArithmeticException("counter of replica " + replica + " overflows Long.MAX_VALUE");
     }
     return new Dot(replica, max + 1);
+  }
+
+  /**
+   * Whether this context has seen any event of {@code replica}.
+   *
+   * @param replica a replica
+   * @return {@code true} when the vector has an entry or the cloud a dot of {@code replica}
+   * @throws NullPointerException if {@code replica} is {@code null}
+   */
+  public boolean mentions(ReplicaId replica) {
+    Objects.requireNonNull(replica, "replica");
+    if (vector.get(replica) > 0) {
+      return true;
+    }
+    for (Dot d : cloud) {
+      if (d.replica() == replica) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The context without any event of {@code retired}. A context holds no values, so there is
+   * nothing to hand to {@code heir}: the data types that hold values give the retired replica's
+   * live values fresh dots of the heir themselves (see {@link Prunable}).
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that takes over
+   * @return the context without {@code retired}, or {@code this} when it has no event of it
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public CausalContext prune(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    if (!mentions(retired)) {
+      return this;
+    }
+    Map<ReplicaId, Long> entries = new HashMap<>(vector.toMap());
+    entries.remove(retired);
+    List<Dot> kept = new ArrayList<>(cloud.length);
+    for (Dot d : cloud) {
+      if (d.replica() != retired) {
+        kept.add(d);
+      }
+    }
+    VersionVector v = VersionVector.of(entries);
+    return kept.isEmpty() ? of(v) : new CausalContext(v, kept.toArray(NO_DOTS));
+  }
+
+  /**
+   * The same as {@link #prune}: a context without {@code retired}.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that took over
+   * @return the context without {@code retired}, or {@code this} when it has no event of it
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public CausalContext pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return prune(retired, heir);
   }
 
   /**

@@ -2,13 +2,16 @@ package dev.converge.causal;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.internal.Canonical;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -60,7 +63,7 @@ import java.util.function.BinaryOperator;
  *
  * @param <V> the type of the values
  */
-public final class Siblings<V> implements Lattice<Siblings<V>> {
+public final class Siblings<V> implements Lattice<Siblings<V>>, Prunable<Siblings<V>> {
 
   private static final ReplicaId[] NO_REPLICAS = {};
   private static final long[] NO_COUNTERS = {};
@@ -378,6 +381,67 @@ public final class Siblings<V> implements Lattice<Siblings<V>> {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /**
+   * The heir's step of {@link Prunable}: the values of server {@code retired} become the newest
+   * writes of server {@code heir} (fresh dots above the heir's counter), and the entry of
+   * {@code retired} goes. The values are unchanged. Call it on the heir's own set only.
+   *
+   * <p>A client context read before the pruning does not cover the re-issued dots: a write made
+   * with it is kept as a sibling of the values it had read, not an overwrite of them. Clean such
+   * contexts up on arrival (drop the retired server's entry) so they do not bring it back.
+   *
+   * @param retired the server that left for good
+   * @param heir the live server that takes over, the one calling
+   * @return the pruned set, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same server
+   */
+  @Override
+  public Siblings<V> prune(ReplicaId retired, ReplicaId heir) {
+    return pruned(retired, heir, true);
+  }
+
+  /**
+   * Every other server's step of {@link Prunable}: the set without server {@code retired}'s entry
+   * and values (the heir re-issued them under its own dots).
+   *
+   * @param retired the server that left for good
+   * @param heir the live server that took over
+   * @return the cleaned set, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same server
+   */
+  @Override
+  public Siblings<V> pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return pruned(retired, heir, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Siblings<V> pruned(ReplicaId retired, ReplicaId heir, boolean reissue) {
+    Pruning.check(retired, heir);
+    int at = Arrays.binarySearch(replicas, retired);
+    if (at < 0) {
+      return this;
+    }
+    Map<ReplicaId, Long> counts = new HashMap<>(context().toMap());
+    counts.remove(retired);
+    Map<Dot, V> kept = new HashMap<>();
+    valuesByDot().forEach((d, v) -> {
+      if (d.replica() != retired) {
+        kept.put(d, v);
+      }
+    });
+    if (reissue && values[at].length > 0) {
+      long base = counts.getOrDefault(heir, 0L);
+      for (Object v : values[at]) {
+        base = Math.addExact(base, 1);
+        kept.put(new Dot(heir, base), (V) v);
+      }
+      counts.put(heir, base);
+    }
+    return of(VersionVector.of(counts), kept);
   }
 
   /**

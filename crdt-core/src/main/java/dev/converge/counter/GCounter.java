@@ -2,6 +2,7 @@ package dev.converge.counter;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.VersionVector;
@@ -37,7 +38,7 @@ import java.util.Set;
  * <p>A replica may only increment its own entry: two replicas incrementing under the same id lose
  * increments, as the maximum of their counts survives.
  */
-public final class GCounter implements Lattice<GCounter> {
+public final class GCounter implements Lattice<GCounter>, Prunable<GCounter> {
 
   private static final GCounter EMPTY = new GCounter(VersionVector.empty());
 
@@ -133,12 +134,11 @@ public final class GCounter implements Lattice<GCounter> {
    * The counter without the entry of a replica that left for good: its count is folded into
    * {@code heir}'s, so the value is unchanged and the counter tracks one replica fewer.
    *
-   * <p>Protocol (as Pekko's pruning): (1) the retired replica stops writing for good and its
-   * last state reaches every live replica; (2) every live replica learns of the retirement (from
-   * membership); (3) only then does any replica prune, and from then on it prunes every state it
-   * receives before merging it. A state from before the pruning that is merged without being
-   * pruned first counts the retired replica twice (once folded into the heir, once on its own);
-   * pruned first, it merges correctly because the folded amount is the same everywhere.
+   * <p>The protocol is {@link Prunable}'s. For a counter the fold is the same on every replica
+   * (the retired replica's last count is), so any replica may prune, and {@link #pruneCleanup}
+   * is this same fold. A state from before the pruning that is merged without being pruned first
+   * counts the retired replica twice (once folded into the heir, once on its own); pruned first,
+   * it merges correctly.
    *
    * @param retired the replica that left
    * @param heir the live replica whose entry absorbs the count
@@ -147,6 +147,7 @@ public final class GCounter implements Lattice<GCounter> {
    * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
    * @throws ArithmeticException if the heir's count would overflow
    */
+  @Override
   public GCounter prune(ReplicaId retired, ReplicaId heir) {
     Objects.requireNonNull(retired, "retired");
     Objects.requireNonNull(heir, "heir");
@@ -167,6 +168,22 @@ public final class GCounter implements Lattice<GCounter> {
     }
     return new GCounter(VersionVector.of(entries));
   }
+  /**
+   * Every other replica's step of {@link Prunable}: for a counter, the same fold as {@link
+   * #prune}.
+   *
+   * @param retired the replica that left
+   * @param heir the live replica whose entries absorb the counts
+   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   * @throws ArithmeticException if a count of the heir would overflow
+   */
+  @Override
+  public GCounter pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return prune(retired, heir);
+  }
+
 
   /**
    * The sum of every replica's count.

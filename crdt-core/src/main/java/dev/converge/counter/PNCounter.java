@@ -2,6 +2,7 @@ package dev.converge.counter;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.VersionVector;
@@ -30,7 +31,7 @@ import java.util.Objects;
  * soldOnA.merge(soldOnB).value();   // 5: both sales count
  * }</pre>
  */
-public final class PNCounter implements Lattice<PNCounter> {
+public final class PNCounter implements Lattice<PNCounter>, Prunable<PNCounter> {
 
   private static final PNCounter EMPTY = new PNCounter(GCounter.empty(), GCounter.empty());
 
@@ -163,12 +164,11 @@ public final class PNCounter implements Lattice<PNCounter> {
    * The counter without the entries of a replica that left for good: its increments and
    * decrements are folded into {@code heir}'s, so the value is unchanged.
    *
-   * <p>Protocol (as Pekko's pruning): (1) the retired replica stops writing for good and its
-   * last state reaches every live replica; (2) every live replica learns of the retirement (from
-   * membership); (3) only then does any replica prune, and from then on it prunes every state it
-   * receives before merging it. A state from before the pruning that is merged without being
-   * pruned first counts the retired replica twice (once folded into the heir, once on its own);
-   * pruned first, it merges correctly because the folded amount is the same everywhere.
+   * <p>The protocol is {@link Prunable}'s. For a counter the fold is the same on every replica
+   * (the retired replica's last count is), so any replica may prune, and {@link #pruneCleanup}
+   * is this same fold. A state from before the pruning that is merged without being pruned first
+   * counts the retired replica twice (once folded into the heir, once on its own); pruned first,
+   * it merges correctly.
    *
    * @param retired the replica that left
    * @param heir the live replica whose entries absorb the counts
@@ -177,11 +177,28 @@ public final class PNCounter implements Lattice<PNCounter> {
    * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
    * @throws ArithmeticException if a count of the heir would overflow
    */
+  @Override
   public PNCounter prune(ReplicaId retired, ReplicaId heir) {
     GCounter p = increments.prune(retired, heir);
     GCounter n = decrements.prune(retired, heir);
     return p == increments && n == decrements ? this : new PNCounter(p, n);
   }
+  /**
+   * Every other replica's step of {@link Prunable}: for a counter, the same fold as {@link
+   * #prune}.
+   *
+   * @param retired the replica that left
+   * @param heir the live replica whose entries absorb the counts
+   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   * @throws ArithmeticException if a count of the heir would overflow
+   */
+  @Override
+  public PNCounter pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return prune(retired, heir);
+  }
+
 
   /**
    * Increments minus decrements.

@@ -2,12 +2,14 @@ package dev.converge.map;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Tagged;
 import java.util.ArrayList;
@@ -56,7 +58,7 @@ import java.util.function.UnaryOperator;
  * @param <K> the type of the keys
  * @param <V> the type of the values, a lattice
  */
-public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>> {
+public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>>, Prunable<ORMap<K, V>> {
 
   private final DotMap entries;
   private final CausalContext context;
@@ -233,6 +235,92 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
       out.put(t.dot(i), (V) t.value(i));
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The heir's step of {@link Prunable}: every key holding a value written by {@code retired}, or
+   * a value that itself names {@code retired} (a {@link Prunable} value such as a counter), is
+   * updated by {@code heir} with its current value pruned ({@code value.prune(retired, heir)}),
+   * and the context forgets {@code retired}. Keys and values are unchanged. Call it on the heir's
+   * own map only. Values that are not {@link Prunable} are kept as they are.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that takes over, the one calling
+   * @return the pruned map, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public ORMap<K, V> prune(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    Pruning.Minter minter = new Pruning.Minter(context, heir);
+    Map<K, Map<Dot, V>> out = new LinkedHashMap<>();
+    boolean changed = false;
+    for (K key : keySet()) {
+      Map<Dot, V> values = valuesByDot(key);
+      V value = get(key).orElseThrow();
+      V pruned = pruneValue(value, retired, heir, true);
+      boolean written = false;
+      for (Dot d : values.keySet()) {
+        written |= d.replica().equals(retired);
+      }
+      if (written || pruned != value) {
+        // As an update by the heir: one fresh dot replaces the values it has seen.
+        out.put(key, Map.of(minter.next(), pruned));
+        changed = true;
+      } else {
+        out.put(key, values);
+      }
+    }
+    if (!changed) {
+      return pruneCleanup(retired, heir);
+    }
+    return of(zero, minter.context().pruneCleanup(retired, heir), out);
+  }
+
+  /**
+   * Every other replica's step of {@link Prunable}: the map without the values and context entry
+   * of {@code retired} (the heir wrote its keys again under its own dots), with every
+   * {@link Prunable} value cleaned up too ({@code value.pruneCleanup(retired, heir)}). A key
+   * kept only by the retired replica's update is absent until the heir's pruned state is merged,
+   * so clean up when that state arrives.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that took over
+   * @return the cleaned map, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public ORMap<K, V> pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    boolean changed = context.mentions(retired);
+    Map<K, Map<Dot, V>> kept = new LinkedHashMap<>();
+    for (K key : keySet()) {
+      Map<Dot, V> values = new LinkedHashMap<>();
+      for (Map.Entry<Dot, V> e : valuesByDot(key).entrySet()) {
+        if (e.getKey().replica().equals(retired)) {
+          changed = true;
+          continue;
+        }
+        V cleaned = pruneValue(e.getValue(), retired, heir, false);
+        changed |= cleaned != e.getValue();
+        values.put(e.getKey(), cleaned);
+      }
+      if (!values.isEmpty()) {
+        kept.put(key, values);
+      }
+    }
+    return changed ? of(zero, context.pruneCleanup(retired, heir), kept) : this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> V pruneValue(V value, ReplicaId retired, ReplicaId heir, boolean heirStep) {
+    if (!(value instanceof Prunable)) {
+      return value;
+    }
+    Prunable<V> p = (Prunable<V>) value;
+    return heirStep ? p.prune(retired, heir) : p.pruneCleanup(retired, heir);
   }
 
   /**

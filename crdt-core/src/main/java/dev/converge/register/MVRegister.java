@@ -2,10 +2,12 @@ package dev.converge.register;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
 import dev.converge.internal.Tagged;
@@ -40,7 +42,7 @@ import java.util.Objects;
  *
  * @param <V> the type of the values
  */
-public final class MVRegister<V> implements Lattice<MVRegister<V>> {
+public final class MVRegister<V> implements Lattice<MVRegister<V>>, Prunable<MVRegister<V>> {
 
   private static final MVRegister<?> EMPTY = new MVRegister<>(null, CausalContext.empty());
 
@@ -174,6 +176,58 @@ public final class MVRegister<V> implements Lattice<MVRegister<V>> {
    */
   public CausalContext context() {
     return context;
+  }
+
+  /**
+   * The heir's step of {@link Prunable}: values written by {@code retired} get fresh dots of
+   * {@code heir}, and the context forgets {@code retired}. The values are unchanged. Call it on the
+   * heir's own register only.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that takes over, the one calling
+   * @return the pruned register, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public MVRegister<V> prune(ReplicaId retired, ReplicaId heir) {
+    return pruned(retired, heir, true);
+  }
+
+  /**
+   * Every other replica's step of {@link Prunable}: the register without the values and context
+   * entry of {@code retired} (the heir re-issued the live values under its own dots).
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that took over
+   * @return the cleaned register, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public MVRegister<V> pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return pruned(retired, heir, false);
+  }
+
+  private MVRegister<V> pruned(ReplicaId retired, ReplicaId heir, boolean reissue) {
+    Pruning.check(retired, heir);
+    if (!context.mentions(retired)) {
+      return this;
+    }
+    Pruning.Minter minter = new Pruning.Minter(context.pruneCleanup(retired, heir), heir);
+    Map<Dot, V> kept = new LinkedHashMap<>();
+    List<V> moved = new ArrayList<>();
+    valuesByDot().forEach((d, v) -> {
+      if (!d.replica().equals(retired)) {
+        kept.put(d, v);
+      } else if (reissue) {
+        moved.add(v);
+      }
+    });
+    for (V v : moved) {
+      kept.put(minter.next(), v);
+    }
+    return of(minter.context(), kept);
   }
 
   /**

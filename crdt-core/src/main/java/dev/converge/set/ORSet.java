@@ -2,18 +2,21 @@ package dev.converge.set;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Slots;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +68,7 @@ import java.util.Set;
  *
  * @param <E> the type of the elements
  */
-public final class ORSet<E> implements Lattice<ORSet<E>> {
+public final class ORSet<E> implements Lattice<ORSet<E>>, Prunable<ORSet<E>> {
 
   private static final ORSet<?> EMPTY = new ORSet<>(DotMap.EMPTY, CausalContext.empty());
 
@@ -337,6 +340,60 @@ public final class ORSet<E> implements Lattice<ORSet<E>> {
         }
       }
     }
+  }
+
+  /**
+   * The heir's step of {@link Prunable}: every element kept present by an add of {@code retired}
+   * is added again by {@code heir} (one fresh dot of the heir replaces the element's dots, as an
+   * add does), and the context forgets {@code retired}. The elements are unchanged. Call it on the
+   * heir's own set only.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that takes over, the one calling
+   * @return the pruned set, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public ORSet<E> prune(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    if (!context.mentions(retired)) {
+      return this;
+    }
+    Set<E> held = new LinkedHashSet<>();
+    forEachDot((e, d) -> {
+      if (d.replica().equals(retired)) {
+        held.add(e);
+      }
+    });
+    return addAll(heir, held).pruneCleanup(retired, heir);
+  }
+
+  /**
+   * Every other replica's step of {@link Prunable}: the set without the dots and context entry of
+   * {@code retired} (the heir added its live elements again under its own dots). An element kept
+   * only by the retired replica's add is absent until the heir's pruned state is merged, so clean
+   * up when that state arrives.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that took over
+   * @return the cleaned set, or {@code this} when it holds nothing of {@code retired}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public ORSet<E> pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    if (!context.mentions(retired)) {
+      return this;
+    }
+    Map<E, List<Dot>> kept = new LinkedHashMap<>();
+    forEachDot((e, d) -> {
+      if (!d.replica().equals(retired)) {
+        kept.computeIfAbsent(e, k -> new ArrayList<>(1)).add(d);
+      }
+    });
+    return of(context.pruneCleanup(retired, heir), kept);
   }
 
   /**

@@ -177,20 +177,32 @@ final class PruneAndStatsTest {
         sets.set(r, sets.get(r).merge(sets.get(from)));
         counters.set(r, counters.get(r).merge(counters.get(from)));
       } else if (op % 1_000 == 999 || kind == 99 && random.nextInt(20) == 0) {
-        // Replica r retires: its last state reaches everyone, then everyone prunes it into an heir.
+        // Replica r retires. (1) Its last state reaches everyone. (2) The heir prunes. (3) Everyone
+        // else cleans up and merges the heir's pruned state. A fresh replica takes r's place,
+        // starting from the heir's state.
+        int h = (r + 1) % live;
         ReplicaId retired = ids.get(r);
-        ReplicaId heir = ids.get((r + 1) % live);
-        PNCounter last = counters.get(r);
+        ReplicaId heir = ids.get(h);
         for (int i = 0; i < live; i++) {
-          counters.set(i, counters.get(i).merge(last).prune(retired, heir));
           sets.set(i, sets.get(i).merge(sets.get(r)));
+          counters.set(i, counters.get(i).merge(counters.get(r)));
+        }
+        sets.set(h, sets.get(h).prune(retired, heir));
+        counters.set(h, counters.get(h).prune(retired, heir));
+        for (int i = 0; i < live; i++) {
+          if (i != h) {
+            sets.set(i, sets.get(i).pruneCleanup(retired, heir).merge(sets.get(h)));
+            counters.set(i, counters.get(i).pruneCleanup(retired, heir).merge(counters.get(h)));
+          }
         }
         ids.set(r, ReplicaId.of("node-" + nextId++));
-        counters.set(r, counters.get((r + 1) % live));
+        sets.set(r, sets.get(h));
+        counters.set(r, counters.get(h));
         retirements++;
       }
       for (int i = 0; i < live; i++) {
         Stats s = sets.get(i).stats();
+        assertTrue(s.replicas() <= live, "the set's context tracks live replicas only");
         assertEquals(0, s.cloud(), "state merges keep the context compact");
         assertTrue(s.elements() <= 200, "at most the 200 live elements");
         assertTrue(s.dots() <= (long) s.elements() * live, "no tombstones: dots per element bounded by live writers");
@@ -213,8 +225,8 @@ final class PruneAndStatsTest {
     assertTrue(retirements >= 30, "replicas retired along the way: " + retirements);
     System.out.println("100k operations, " + retirements + " retirements: final set " + all.stats()
         + ", counter " + total.stats() + ", max extra dots " + maxDotsOverElements);
-    // The set's context keeps one entry per replica that ever added (pruning dot-based types is not
-    // implemented): bounded by the replicas ever used, not by operations.
-    assertTrue(all.stats().replicas() <= nextId, all.stats().toString());
+    assertTrue(all.stats().replicas() <= live, "set tracks only live replicas: " + all.stats());
+    assertTrue(all.stats().estimatedBytes() <= 200 * 16 + live * 32,
+        "encoded size bounded by the live elements and replicas: " + all.stats());
   }
 }

@@ -76,11 +76,42 @@ final class ReadmeExampleTest {
   }
 
   @Test
+  void retiringAReplica() {
+    ReplicaId phone = ReplicaId.of("phone");
+    ReplicaId laptop = ReplicaId.of("laptop");
+    ReplicaId server = ReplicaId.of("server");
+    ORMap<String, PNCounter> cart = ORMap.<String, PNCounter>empty(PNCounter.empty())
+        .update(phone, "shoes", q -> q.increment(phone, 1))
+        .update(laptop, "shirt", q -> q.increment(laptop, 1));
+    ORMap<String, PNCounter> onServer = cart;
+    ORMap<String, PNCounter> onLaptop = cart;
+    ORMap<String, PNCounter> phoneLastState = cart;
+    // README:retire:begin
+    // (1) The phone is gone for good, and its last state has reached every replica.
+    onServer = onServer.merge(phoneLastState);
+    onLaptop = onLaptop.merge(phoneLastState);
+
+    // (2) The heir, and only the heir, prunes: the phone's entries become the server's.
+    onServer = onServer.prune(phone, server);
+
+    // (3) Every other replica cleans up its own state, then merges the heir's...
+    onLaptop = onLaptop.pruneCleanup(phone, server).merge(onServer);
+    // ...and from now on cleans up every state it receives before merging it.
+    onLaptop = onLaptop.merge(phoneLastState.pruneCleanup(phone, server));
+    // README:retire:end
+
+    assertEquals(cart.toMap(), onLaptop.toMap());
+    assertEquals(onServer, onLaptop);
+    assertEquals(2, onLaptop.stats().replicas(), "laptop and server: " + onLaptop);
+    assertEquals(3, cart.stats().replicas());
+  }
+
+  @Test
   void readme_holdsEveryExampleVerbatim() throws IOException {
     String source = Files.readString(Path.of("src/test/java/dev/converge/readme/ReadmeExampleTest.java"));
     String readme = Files.readString(Path.of("../README.md"));
     String readmeStripped = readme.lines().map(String::strip).collect(Collectors.joining("\n"));
-    for (String name : List.of("quick-start", "cart")) {
+    for (String name : List.of("quick-start", "cart", "retire")) {
       String begin = "// README:" + name + ":" + "begin";
       String end = "// README:" + name + ":" + "end";
       String block = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));

@@ -18,9 +18,12 @@ package dev.converge;
  *       the retired replica's live entries fresh dots of the heir (only the heir may mint its
  *       own dots; two replicas minting them would reuse dots).
  *   <li>Every other replica calls {@link #pruneCleanup pruneCleanup(retired, heir)} on its own
- *       state when it learns of the pruning (best: when the heir's pruned state arrives, cleaning
- *       up its own state first and then merging the heir's), and from then on on <em>every state
- *       it receives before merging it</em>. The heir does the same with states it receives.
+ *       state when it learns of the pruning, and from then on on <em>every state it receives before
+ *       merging it</em>; the heir does the same with the states it receives. Cleaning up and
+ *       merging the heir's pruned state can happen in either order, with the same result; until
+ *       the heir's state arrives, a cleaned-up state lacks what only the retired replica held (its
+ *       counts, elements kept only by its adds), so the best moment is when the heir's pruned
+ *       state arrives.
  * </ol>
  *
  * <p>{@code pruneCleanup} is what makes old states safe: a state from before the pruning, cleaned
@@ -55,10 +58,10 @@ public interface Prunable<T> {
   /**
    * Every other replica's step: this state without {@code retired}'s metadata, ready to merge
    * with states the heir pruned. Apply it to every state received after the pruning, before
-   * merging it. Counters fold as {@link #prune} does (the fold is the same on every replica);
-   * the dot-based types drop the retired replica's dots and causal-context entry, since the heir
-   * re-issued the live ones under its own dots. The operation is idempotent, and it commutes with
-   * merge for states that have seen the retired replica's last state.
+   * merging it. Counters drop the retired replica's entry and the dot-based types its dots and
+   * causal-context entry: the heir's pruned state holds them folded into the heir's, or re-issued
+   * under the heir's dots. The operation is idempotent, commutes with merge, and never drops
+   * anything of a live replica.
    *
    * @param retired the replica that left for good
    * @param heir the live replica that took over

@@ -6,6 +6,7 @@ import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.causal.VersionVector;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -134,11 +135,9 @@ public final class GCounter implements Lattice<GCounter>, Prunable<GCounter> {
    * The counter without the entry of a replica that left for good: its count is folded into
    * {@code heir}'s, so the value is unchanged and the counter tracks one replica fewer.
    *
-   * <p>The protocol is {@link Prunable}'s. For a counter the fold is the same on every replica
-   * (the retired replica's last count is), so any replica may prune, and {@link #pruneCleanup}
-   * is this same fold. A state from before the pruning that is merged without being pruned first
-   * counts the retired replica twice (once folded into the heir, once on its own); pruned first,
-   * it merges correctly.
+   * <p>The protocol is {@link Prunable}'s: the heir prunes, every other replica calls {@link
+   * #pruneCleanup}. A state from before the pruning that is merged without being cleaned up first
+   * counts the retired replica twice (once folded into the heir, once on its own).
    *
    * @param retired the replica that left
    * @param heir the live replica whose entry absorbs the count
@@ -149,11 +148,7 @@ public final class GCounter implements Lattice<GCounter>, Prunable<GCounter> {
    */
   @Override
   public GCounter prune(ReplicaId retired, ReplicaId heir) {
-    Objects.requireNonNull(retired, "retired");
-    Objects.requireNonNull(heir, "heir");
-    if (retired.equals(heir)) {
-      throw new IllegalArgumentException("a replica cannot be its own heir: " + retired);
-    }
+    Pruning.check(retired, heir);
     long count = counts.get(retired);
     if (count == 0) {
       return this;
@@ -168,22 +163,29 @@ public final class GCounter implements Lattice<GCounter>, Prunable<GCounter> {
     }
     return new GCounter(VersionVector.of(entries));
   }
+
   /**
-   * Every other replica's step of {@link Prunable}: for a counter, the same fold as {@link
-   * #prune}.
+   * Every other replica's step of {@link Prunable}: the counter without the retired replica's
+   * entry, which the heir's pruned state holds folded into the heir's. Merging the heir's pruned
+   * state before or after the cleanup gives the same counter; until it arrives, the cleaned-up
+   * counter lacks the retired replica's count.
    *
    * @param retired the replica that left
-   * @param heir the live replica whose entries absorb the counts
-   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @param heir the live replica that took over
+   * @return the counter without {@code retired}, or {@code this} when it has no entry
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
-   * @throws ArithmeticException if a count of the heir would overflow
    */
   @Override
   public GCounter pruneCleanup(ReplicaId retired, ReplicaId heir) {
-    return prune(retired, heir);
+    Pruning.check(retired, heir);
+    if (counts.get(retired) == 0) {
+      return this;
+    }
+    Map<ReplicaId, Long> entries = new HashMap<>(counts.toMap());
+    entries.remove(retired);
+    return entries.isEmpty() ? EMPTY : new GCounter(VersionVector.of(entries));
   }
-
 
   /**
    * The sum of every replica's count.

@@ -164,11 +164,9 @@ public final class PNCounter implements Lattice<PNCounter>, Prunable<PNCounter> 
    * The counter without the entries of a replica that left for good: its increments and
    * decrements are folded into {@code heir}'s, so the value is unchanged.
    *
-   * <p>The protocol is {@link Prunable}'s. For a counter the fold is the same on every replica
-   * (the retired replica's last count is), so any replica may prune, and {@link #pruneCleanup}
-   * is this same fold. A state from before the pruning that is merged without being pruned first
-   * counts the retired replica twice (once folded into the heir, once on its own); pruned first,
-   * it merges correctly.
+   * <p>The protocol is {@link Prunable}'s: the heir prunes, every other replica calls {@link
+   * #pruneCleanup}. A state from before the pruning that is merged without being cleaned up first
+   * counts the retired replica twice (once folded into the heir, once on its own).
    *
    * @param retired the replica that left
    * @param heir the live replica whose entries absorb the counts
@@ -184,19 +182,22 @@ public final class PNCounter implements Lattice<PNCounter>, Prunable<PNCounter> 
     return p == increments && n == decrements ? this : new PNCounter(p, n);
   }
   /**
-   * Every other replica's step of {@link Prunable}: for a counter, the same fold as {@link
-   * #prune}.
+   * Every other replica's step of {@link Prunable}: the counter without the retired replica's
+   * entries, which the heir's pruned state holds folded into the heir's. Merging the heir's pruned
+   * state before or after the cleanup gives the same counter; until it arrives, the cleaned-up
+   * counter lacks the retired replica's counts.
    *
    * @param retired the replica that left
-   * @param heir the live replica whose entries absorb the counts
-   * @return the pruned counter, or {@code this} when {@code retired} has no entry
+   * @param heir the live replica that took over
+   * @return the counter without {@code retired}, or {@code this} when it has no entry
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
-   * @throws ArithmeticException if a count of the heir would overflow
    */
   @Override
   public PNCounter pruneCleanup(ReplicaId retired, ReplicaId heir) {
-    return prune(retired, heir);
+    GCounter p = increments.pruneCleanup(retired, heir);
+    GCounter n = decrements.pruneCleanup(retired, heir);
+    return p == increments && n == decrements ? this : new PNCounter(p, n);
   }
 
 

@@ -83,14 +83,19 @@ final class PruneAndStatsTest {
 
   // The protocol's pitfall: an old state from before the pruning, merged without pruning it first.
   @Test
-  void prune_oldStateMergedLater_mustBePrunedFirst() {
+  void prune_oldStateMergedLater_mustBeCleanedUpFirst() {
     GCounter beforeRetirement = GCounter.empty().increment(RETIRED, 5).increment(HEIR, 2); // value 7
     GCounter pruned = beforeRetirement.prune(RETIRED, HEIR).increment(HEIR, 1); // {heir=8}, value 8
     assertEquals(8, pruned.value());
     // Merged as it is, the old state brings the retired entry back: its 5 are counted twice.
     assertEquals(13, pruned.merge(beforeRetirement).value());
-    // Pruned on receipt, as the protocol says, it merges correctly.
-    assertEquals(8, pruned.merge(beforeRetirement.prune(RETIRED, HEIR)).value());
+    // Cleaned up on receipt, as the protocol says, it merges correctly.
+    assertEquals(8, pruned.merge(beforeRetirement.pruneCleanup(RETIRED, HEIR)).value());
+    // Another replica cleans up before or after merging the heir's state: the same counter.
+    GCounter other = beforeRetirement.increment(A, 1);
+    assertEquals(other.pruneCleanup(RETIRED, HEIR).merge(pruned), other.merge(pruned).pruneCleanup(RETIRED, HEIR));
+    assertEquals(9, other.pruneCleanup(RETIRED, HEIR).merge(pruned).value());
+    assertEquals(3, other.pruneCleanup(RETIRED, HEIR).value(), "without the heir's state, the retired count is missing");
     assertSame(pruned, pruned.prune(RETIRED, HEIR), "nothing left to prune");
     assertThrows(IllegalArgumentException.class, () -> pruned.prune(HEIR, HEIR));
     assertThrows(NullPointerException.class, () -> pruned.prune(null, HEIR));

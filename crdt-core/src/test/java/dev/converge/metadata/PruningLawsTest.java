@@ -263,6 +263,8 @@ final class PruningLawsTest {
         assertEquals(c, c.pruneCleanup(RETIRED, HEIR), "cleanup is idempotent");
         T old = states.get(i).pruneCleanup(RETIRED, HEIR);
         assertEquals(c, c.merge(old), "an older state, cleaned, adds nothing to a cleaned newer one");
+        assertEquals(s.merge(pruned).pruneCleanup(RETIRED, HEIR), c.merge(pruned),
+            "cleaning up before or after merging the heir's pruned state gives the same state");
         cleaned.add(c);
       }
       for (int i = 0; i < n; i++) {

@@ -17,14 +17,18 @@ package dev.converge;
  *       counters fold the retired replica's counts into the heir's, and the dot-based types give
  *       the retired replica's live entries fresh dots of the heir (only the heir may mint its
  *       own dots; two replicas minting them would reuse dots).
- *   <li>Every other replica calls {@link #pruneCleanup pruneCleanup(retired, heir)} on its own
- *       state when it learns of the pruning, and from then on on <em>every state it receives before
- *       merging it</em>; the heir does the same with the states it receives. Cleaning up and
- *       merging the heir's pruned state can happen in either order, with the same result; until
- *       the heir's state arrives, a cleaned-up state lacks what only the retired replica held (its
- *       counts, elements kept only by its adds), so the best moment is when the heir's pruned
- *       state arrives.
+ *   <li>Every other replica, when the heir's pruned state reaches it, merges it and then calls
+ *       {@link #pruneCleanup pruneCleanup(retired, heir)} on the result, with no write in
+ *       between; from then on it cleans up <em>every state it receives before merging it</em>. The
+ *       heir does the same with the states it receives.
  * </ol>
+ *
+ * <p>Why merge first: a state cleaned up before it has the heir's pruned state lacks what only
+ * the retired replica held (its counts, an element or key kept only by its write), and a write
+ * made on it builds on that gap; an {@code ORMap} counter updated from zero there loses the
+ * increments it had. The resulting state is the same in both orders ({@code pruneCleanup} commutes
+ * with merge); only writes made in between differ. {@code DeltaReplicator.pruneCleanup} does both
+ * steps at once.
  *
  * <p>{@code pruneCleanup} is what makes old states safe: a state from before the pruning, cleaned
  * up on arrival, merges as if it had been pruned. Merged without the cleanup, it brings the
@@ -57,8 +61,8 @@ public interface Prunable<T> {
 
   /**
    * Every other replica's step: this state without {@code retired}'s metadata, ready to merge
-   * with states the heir pruned. Apply it to every state received after the pruning, before
-   * merging it. Counters drop the retired replica's entry and the dot-based types its dots and
+   * with states the heir pruned. Apply it to your own state right after merging the heir's pruned
+   * state, and to every state received after that, before merging it. Counters drop the retired replica's entry and the dot-based types its dots and
    * causal-context entry: the heir's pruned state holds them folded into the heir's, or re-issued
    * under the heir's dots. The operation is idempotent, commutes with merge, and never drops
    * anything of a live replica.

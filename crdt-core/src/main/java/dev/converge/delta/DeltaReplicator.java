@@ -1,8 +1,10 @@
 package dev.converge.delta;
 
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,6 +116,8 @@ public final class DeltaReplicator<T extends Lattice<T>> {
   private final Map<ReplicaId, Long> acked = new HashMap<>();
   /** Per sender: how far we applied its log. */
   private final Map<ReplicaId, Long> applied = new HashMap<>();
+  /** Retired replica to heir: every payload received is cleaned up of these before it is merged. */
+  private final Map<ReplicaId, ReplicaId> retirements = new LinkedHashMap<>();
 
   /**
    * Creates the replicator of replica {@code self}.
@@ -192,6 +196,9 @@ public final class DeltaReplicator<T extends Lattice<T>> {
    */
   public synchronized Optional<Message<T>> messageFor(ReplicaId peer) {
     Objects.requireNonNull(peer, "peer");
+    if (retirements.containsKey(peer)) {
+      return Optional.empty();
+    }
     // From the first message on, the log keeps the peer's deltas until it acknowledges them.
     long from = acked.computeIfAbsent(peer, p -> 0L);
     if (from >= next) {
@@ -240,14 +247,108 @@ public final class DeltaReplicator<T extends Lattice<T>> {
       return Optional.empty(); // a gap: an earlier interval is missing
     }
     if (message.end() > have || message.fullState()) {
-      T merged = state.merge(message.payload());
+      T payload = cleanedUp(message.payload());
+      T merged = state.merge(payload);
       if (merged != state) {
         state = merged;
-        append(message.payload()); // forward what we learned to the other peers
+        append(payload); // forward what we learned to the other peers
       }
       applied.put(sender, Math.max(have, message.end()));
     }
     return Optional.of(new Ack(self, sender, applied.get(sender)));
+  }
+
+  /**
+   * The heir's step of retiring replica {@code retired} (see {@link Prunable}): call it on the
+   * heir once the retired replica's last state has reached every live replica. The state is
+   * pruned, and the pruned state is logged as a delta, so every peer receives the heir's re-issued
+   * entries. Hand the returned state to every other live replica, for {@link #pruneCleanup}.
+   *
+   * <p>From now on every payload received is cleaned up before it is merged (an old delta still
+   * in flight cannot bring the retired replica back), and the retired peer's acknowledgements are
+   * forgotten, so the log is no longer held for it.
+   *
+   * @param retired the replica that left for good
+   * @return the heir's pruned state
+   * @throws NullPointerException if {@code retired} is {@code null}
+   * @throws IllegalArgumentException if {@code retired} is this replica
+   * @throws UnsupportedOperationException if the state's type is not {@link Prunable}
+   */
+  public synchronized T prune(ReplicaId retired) {
+    startRetirement(retired, self);
+    T pruned = prunable(state).prune(retired, self);
+    if (pruned != state) {
+      state = pruned;
+      append(pruned);
+    }
+    return state;
+  }
+
+  /**
+   * Every other replica's step of retiring replica {@code retired}: merges the heir's pruned state
+   * (from the heir's {@link #prune}), then cleans up. Merging first matters: a state cleaned up
+   * before it has the heir's re-issued entries hides what only the retired replica held, and a
+   * write made on it (say, an {@code ORMap} counter updated from zero) would lose updates.
+   *
+   * <p>From now on every payload received is cleaned up before it is merged, and the retired
+   * peer's acknowledgements are forgotten. Until this call, payloads are merged as they are: a
+   * replica that receives the heir's pruned state before its own call may, until then, read a
+   * counter that holds the retired replica's count twice (once folded into the heir's); the call
+   * settles it.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that pruned it
+   * @param prunedByHeir the state the heir's {@link #prune} returned
+   * @return the new state
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} is this replica or {@code heir}, or if
+   *     {@code heir} is this replica (the heir calls {@link #prune})
+   * @throws UnsupportedOperationException if the state's type is not {@link Prunable}
+   */
+  public synchronized T pruneCleanup(ReplicaId retired, ReplicaId heir, T prunedByHeir) {
+    Objects.requireNonNull(heir, "heir");
+    Objects.requireNonNull(prunedByHeir, "prunedByHeir");
+    if (heir.equals(self)) {
+      throw new IllegalArgumentException(self + " is the heir of " + retired + ": call prune(retired)");
+    }
+    startRetirement(retired, heir);
+    T merged = state.merge(cleanedUp(prunedByHeir));
+    T next = cleanedUp(merged);
+    if (next != state) {
+      state = next;
+      append(cleanedUp(prunedByHeir)); // forward the heir's entries to peers that lack them
+    }
+    return state;
+  }
+
+  private void startRetirement(ReplicaId retired, ReplicaId heir) {
+    Objects.requireNonNull(retired, "retired");
+    if (retired.equals(self)) {
+      throw new IllegalArgumentException(self + " cannot retire itself: it stops, the others retire it");
+    }
+    if (retired.equals(heir)) {
+      throw new IllegalArgumentException("a replica cannot be its own heir: " + retired);
+    }
+    if (!(state instanceof Prunable)) {
+      throw new UnsupportedOperationException(state.getClass().getName() + " is not Prunable");
+    }
+    retirements.put(retired, heir);
+    log.replaceAll((seq, delta) -> cleanedUp(delta));
+    acked.remove(retired);
+    applied.remove(retired);
+  }
+
+  private T cleanedUp(T value) {
+    T out = value;
+    for (Map.Entry<ReplicaId, ReplicaId> e : retirements.entrySet()) {
+      out = prunable(out).pruneCleanup(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Prunable<T> prunable(T value) {
+    return (Prunable<T>) value;
   }
 
   /**
@@ -266,6 +367,9 @@ public final class DeltaReplicator<T extends Lattice<T>> {
     if (ack.upTo() > next) {
       throw new IllegalArgumentException(
           ack.from() + " acknowledges " + ack.upTo() + " deltas but " + self + " logged only " + next);
+    }
+    if (retirements.containsKey(ack.from())) {
+      return; // a late acknowledgement of a retired peer must not hold the log again
     }
     acked.merge(ack.from(), ack.upTo(), Math::max);
     long lowest = Long.MAX_VALUE;

@@ -281,9 +281,9 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
   /**
    * Every other replica's step of {@link Prunable}: the map without the values and context entry
    * of {@code retired} (the heir wrote its keys again under its own dots), with every
-   * {@link Prunable} value cleaned up too ({@code value.pruneCleanup(retired, heir)}). A key
-   * kept only by the retired replica's update is absent until the heir's pruned state is merged,
-   * so clean up when that state arrives.
+   * {@link Prunable} value cleaned up too ({@code value.pruneCleanup(retired, heir)}). Clean up
+   * your own map after merging the heir's pruned map: before, a key kept only by the retired
+   * replica's update would be absent, and an update of it would start from the zero value.
    *
    * @param retired the replica that left for good
    * @param heir the live replica that took over

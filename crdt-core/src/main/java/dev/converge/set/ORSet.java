@@ -371,9 +371,9 @@ public final class ORSet<E> implements Lattice<ORSet<E>>, Prunable<ORSet<E>> {
 
   /**
    * Every other replica's step of {@link Prunable}: the set without the dots and context entry of
-   * {@code retired} (the heir added its live elements again under its own dots). An element kept
-   * only by the retired replica's add is absent until the heir's pruned state is merged, so clean
-   * up when that state arrives.
+   * {@code retired} (the heir added its live elements again under its own dots). Clean up your
+   * own set after merging the heir's pruned set: before, an element kept only by the retired
+   * replica's add would be absent.
    *
    * @param retired the replica that left for good
    * @param heir the live replica that took over

@@ -96,8 +96,8 @@ final class ReadmeExampleTest {
     // (2) The heir, and only the heir, prunes: the phone's entries become the server's.
     onServer = onServer.prune(phone, server);
 
-    // (3) Every other replica cleans up its own state, then merges the heir's...
-    onLaptop = onLaptop.pruneCleanup(phone, server).merge(onServer);
+    // (3) Every other replica merges the heir's pruned state, then cleans up, with no write between...
+    onLaptop = onLaptop.merge(onServer).pruneCleanup(phone, server);
     // ...and from now on cleans up every state it receives before merging it.
     onLaptop = onLaptop.merge(phoneLastState.pruneCleanup(phone, server));
     // README:retire:end

@@ -53,6 +53,30 @@ final class PruningStoriesTest {
   }
 
   @Test
+  void cart_mergeTheHeirsStateBeforeCleaningUp_elseAWriteInBetweenLosesIncrements() {
+    ORMap<String, PNCounter> onOther = ORMap.<String, PNCounter>empty(PNCounter.empty())
+        .update(OTHER, "shoes", q -> q.increment(OTHER, 1));
+    // The old replica saw it and added one more: the key's value is now tagged with its dot.
+    ORMap<String, PNCounter> onOld = onOther.update(OLD, "shoes", q -> q.increment(OLD, 1));
+    onOther = onOther.merge(onOld);
+    ORMap<String, PNCounter> pruned = onOther.prune(OLD, HEIR); // the heir holds the same state
+    assertEquals(2, pruned.get("shoes").orElseThrow().value());
+
+    // Wrong order: cleaned up first, the key is hidden, and an update starts from zero.
+    ORMap<String, PNCounter> early = onOther.pruneCleanup(OLD, HEIR);
+    assertFalse(early.containsKey("shoes"));
+    ORMap<String, PNCounter> lost = early.update(OTHER, "shoes", q -> q.increment(OTHER, 1)).merge(pruned);
+    assertEquals(2, lost.get("shoes").orElseThrow().value(), "3 shoes added, 2 counted: one increment lost");
+
+    // Right order: merge the heir's pruned state, then clean up, then write.
+    ORMap<String, PNCounter> right = onOther.merge(pruned).pruneCleanup(OLD, HEIR)
+        .update(OTHER, "shoes", q -> q.increment(OTHER, 1));
+    assertEquals(3, right.merge(pruned).get("shoes").orElseThrow().value());
+    assertEquals(onOther.pruneCleanup(OLD, HEIR).merge(pruned), onOther.merge(pruned).pruneCleanup(OLD, HEIR),
+        "without a write in between, both orders give the same state");
+  }
+
+  @Test
   void set_oldStateMergedLater_mustBeCleanedUpFirst() {
     ORSet<String> old = ORSet.<String>empty().add(OLD, "milk").add(OLD, "eggs");
     ORSet<String> heir = old.add(HEIR, "bread");

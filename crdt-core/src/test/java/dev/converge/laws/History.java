@@ -102,22 +102,7 @@ public final class History<T extends Lattice<T>> {
     for (int i = 0; i < replicas; i++) {
       states.add(model.empty());
     }
-    World<T> world = new World<>() {
-      @Override
-      public int size() {
-        return replicas;
-      }
-
-      @Override
-      public T state(int index) {
-        return states.get(index);
-      }
-
-      @Override
-      public ReplicaId id(int index) {
-        return IDS.get(index);
-      }
-    };
+    World<T> world = World.of(states);
     for (Step<T> step : steps) {
       if (step instanceof Apply) {
         Apply<T> apply = (Apply<T>) step;

@@ -19,4 +19,19 @@ public interface Model<T extends Lattice<T>> {
    * operation must be deterministic: replaying it on the same world gives the same state.
    */
   Operation<T> randomOperation(SplittableRandom random, int replicaCount);
+
+  /** A model with the given empty state, whose operations ignore the number of replicas. */
+  static <T extends Lattice<T>> Model<T> of(T empty, java.util.function.Function<SplittableRandom, Operation<T>> operations) {
+    return new Model<>() {
+      @Override
+      public T empty() {
+        return empty;
+      }
+
+      @Override
+      public Operation<T> randomOperation(SplittableRandom random, int replicaCount) {
+        return operations.apply(random);
+      }
+    };
+  }
 }

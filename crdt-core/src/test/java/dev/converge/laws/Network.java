@@ -36,22 +36,7 @@ public final class Network<T extends Lattice<T>> {
   public static <T extends Lattice<T>> Network<T> run(Model<T> model, SplittableRandom random, int steps) {
     Network<T> net = new Network<>(model, 3 + random.nextInt(3));
     int n = net.states.size();
-    World<T> world = new World<>() {
-      @Override
-      public int size() {
-        return n;
-      }
-
-      @Override
-      public T state(int index) {
-        return net.states.get(index);
-      }
-
-      @Override
-      public ReplicaId id(int index) {
-        return History.IDS.get(index);
-      }
-    };
+    World<T> world = World.of(net.states);
     for (int s = 0; s < steps; s++) {
       int kind = random.nextInt(10);
       if (kind < 4) {

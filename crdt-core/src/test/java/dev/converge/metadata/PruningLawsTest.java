@@ -14,7 +14,6 @@ import dev.converge.internal.Pruning;
 import dev.converge.counter.PNCounter;
 import dev.converge.laws.History;
 import dev.converge.laws.Model;
-import dev.converge.laws.Operation;
 import dev.converge.laws.Ops;
 import dev.converge.laws.Property;
 import dev.converge.laws.World;
@@ -23,6 +22,7 @@ import dev.converge.register.MVRegister;
 import dev.converge.set.ORSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -56,20 +56,6 @@ final class PruningLawsTest {
   record Spec<T extends Lattice<T> & Prunable<T>>(
       String name, Model<T> model, Function<T, Object> value, Predicate<T> namesRetired) {}
 
-  static <T extends Lattice<T>> Model<T> model(T empty, Function<SplittableRandom, Operation<T>> ops) {
-    return new Model<>() {
-      @Override
-      public T empty() {
-        return empty;
-      }
-
-      @Override
-      public Operation<T> randomOperation(SplittableRandom random, int replicaCount) {
-        return ops.apply(random);
-      }
-    };
-  }
-
   static boolean named(List<Dot> dots) {
     for (Dot d : dots) {
       if (d.replica().equals(RETIRED)) {
@@ -89,28 +75,41 @@ final class PruningLawsTest {
     return s.context().mentions(RETIRED) || named(dots);
   }
 
-  static final Spec<PNCounter> COUNTER = new Spec<>("PNCounter", model(PNCounter.empty(), r -> {
+  static <V extends Lattice<V>> boolean names(ORMap<Integer, V> m, Predicate<V> valueNames) {
+    if (m.context().mentions(RETIRED)) {
+      return true;
+    }
+    for (Integer k : m.keySet()) {
+      Map<Dot, V> values = m.valuesByDot(k);
+      if (named(new ArrayList<>(values.keySet())) || values.values().stream().anyMatch(valueNames)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static final Spec<PNCounter> COUNTER = new Spec<>("PNCounter", Model.of(PNCounter.empty(), r -> {
     long amount = 1 + r.nextInt(3);
     boolean up = r.nextInt(3) > 0;
     return Ops.op((up ? "increment " : "decrement ") + amount,
         (i, w) -> up ? w.state(i).increment(w.id(i), amount) : w.state(i).decrement(w.id(i), amount));
   }), PNCounter::bigValue, PruningLawsTest::names);
 
-  static final Spec<ORSet<Integer>> SET = new Spec<>("ORSet", model(ORSet.<Integer>empty(), r -> {
+  static final Spec<ORSet<Integer>> SET = new Spec<>("ORSet", Model.of(ORSet.<Integer>empty(), r -> {
     int e = r.nextInt(6);
     return r.nextInt(3) > 0
         ? Ops.op("add " + e, (i, w) -> w.state(i).add(w.id(i), e))
         : Ops.op("remove " + e, (i, w) -> w.state(i).remove(e));
   }), ORSet::elements, PruningLawsTest::names);
 
-  static final Spec<MVRegister<Integer>> REGISTER = new Spec<>("MVRegister", model(MVRegister.<Integer>empty(), r -> {
+  static final Spec<MVRegister<Integer>> REGISTER = new Spec<>("MVRegister", Model.of(MVRegister.<Integer>empty(), r -> {
     int v = r.nextInt(10);
     return Ops.op("write " + v, (i, w) -> w.state(i).write(w.id(i), v));
   }), m -> new java.util.HashSet<>(m.values()),
       m -> m.context().mentions(RETIRED) || named(new ArrayList<>(m.valuesByDot().keySet())));
 
   static final Spec<ORMap<Integer, PNCounter>> CART = new Spec<>("ORMap<Integer, PNCounter>",
-      model(ORMap.<Integer, PNCounter>empty(PNCounter.empty()), r -> {
+      Model.of(ORMap.<Integer, PNCounter>empty(PNCounter.empty()), r -> {
         int k = r.nextInt(4);
         switch (r.nextInt(4)) {
           case 0:
@@ -122,25 +121,10 @@ final class PruningLawsTest {
         }
       }), m -> m.toMap().entrySet().stream().collect(
           java.util.stream.Collectors.toMap(e -> e.getKey(), e -> e.getValue().bigValue())),
-      m -> {
-        if (m.context().mentions(RETIRED)) {
-          return true;
-        }
-        for (Integer k : m.keySet()) {
-          if (named(new ArrayList<>(m.valuesByDot(k).keySet()))) {
-            return true;
-          }
-          for (PNCounter c : m.valuesByDot(k).values()) {
-            if (names(c)) {
-              return true;
-            }
-          }
-        }
-        return false;
-      });
+      m -> names(m, PruningLawsTest::names));
 
   static final Spec<ORMap<Integer, ORSet<Integer>>> NESTED = new Spec<>("ORMap<Integer, ORSet<Integer>>",
-      model(ORMap.<Integer, ORSet<Integer>>empty(ORSet.empty()), r -> {
+      Model.of(ORMap.<Integer, ORSet<Integer>>empty(ORSet.empty()), r -> {
         int k = r.nextInt(3);
         int e = r.nextInt(3);
         switch (r.nextInt(4)) {
@@ -153,24 +137,9 @@ final class PruningLawsTest {
         }
       }), m -> m.toMap().entrySet().stream().collect(
           java.util.stream.Collectors.toMap(e -> e.getKey(), e -> e.getValue().elements())),
-      m -> {
-        if (m.context().mentions(RETIRED)) {
-          return true;
-        }
-        for (Integer k : m.keySet()) {
-          if (named(new ArrayList<>(m.valuesByDot(k).keySet()))) {
-            return true;
-          }
-          for (ORSet<Integer> s : m.valuesByDot(k).values()) {
-            if (names(s)) {
-              return true;
-            }
-          }
-        }
-        return false;
-      });
+      m -> names(m, PruningLawsTest::names));
 
-  static final Spec<Siblings<Integer>> SIBLINGS = new Spec<>("Siblings", model(Siblings.<Integer>empty(), r -> {
+  static final Spec<Siblings<Integer>> SIBLINGS = new Spec<>("Siblings", Model.of(Siblings.<Integer>empty(), r -> {
     int v = r.nextInt(10);
     int readFrom = r.nextInt(5);
     return Ops.op("write " + v + " with the context read from r" + readFrom, (i, w) -> {
@@ -179,7 +148,7 @@ final class PruningLawsTest {
     });
   }), s -> new java.util.HashSet<>(s.values()), s -> s.context().get(RETIRED) > 0);
 
-  static final Spec<CausalContext> CONTEXT = new Spec<>("CausalContext", model(CausalContext.empty(), r -> {
+  static final Spec<CausalContext> CONTEXT = new Spec<>("CausalContext", Model.of(CausalContext.empty(), r -> {
     return Ops.op("next dot", (i, w) -> w.state(i).add(w.state(i).nextDot(w.id(i))));
   }), c -> {
     // A context has no value; what pruning must keep is what it knows of the other replicas.
@@ -289,22 +258,7 @@ final class PruningLawsTest {
       live.set(1, pruned);
       live.set(0, pruned); // the retired replica's slot, read by clients but never written
       SplittableRandom random = new SplittableRandom(after);
-      World<T> world = new World<>() {
-        @Override
-        public int size() {
-          return n;
-        }
-
-        @Override
-        public T state(int index) {
-          return live.get(index);
-        }
-
-        @Override
-        public ReplicaId id(int index) {
-          return History.IDS.get(index);
-        }
-      };
+      World<T> world = World.of(live);
       for (int step = 0; step < 20 && n > 1; step++) {
         int r = 1 + random.nextInt(n - 1);
         int kind = random.nextInt(3);

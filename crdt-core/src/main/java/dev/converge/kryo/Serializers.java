@@ -42,12 +42,7 @@ final class Serializers {
 
     @Override
     ReplicaId readBody(Kryo kryo, Input in) {
-      int at = in.position();
-      String s = Wire.readString(in, settings);
-      if (s.isEmpty()) {
-        throw Wire.fail(in, at, "replica id is empty");
-      }
-      return ReplicaId.of(s);
+      return Wire.readReplicaId(in, settings, ids, "replica id");
     }
   }
 
@@ -64,13 +59,8 @@ final class Serializers {
 
     @Override
     Dot readBody(Kryo kryo, Input in) {
-      int at = in.position();
-      String s = Wire.readString(in, settings);
-      if (s.isEmpty()) {
-        throw Wire.fail(in, at, "replica id is empty");
-      }
-      ReplicaId r = ReplicaId.of(s);
-      return new Dot(r, Wire.readCounter(in, "counter of dot of " + r));
+      ReplicaId r = Wire.readReplicaId(in, settings, ids, "replica id");
+      return new Dot(r, Wire.readCounter(in, r));
     }
   }
 
@@ -87,7 +77,7 @@ final class Serializers {
 
     @Override
     VersionVector readBody(Kryo kryo, Input in) {
-      return readEntries(in, settings);
+      return readEntries(in, settings, tables);
     }
 
     static void writeEntries(Output out, VersionVector v) {
@@ -101,13 +91,14 @@ final class Serializers {
       }
     }
 
-    static VersionVector readEntries(Input in, Settings settings) {
-      ReplicaId[] ids = Wire.readIds(in, settings);
+    /** The ids (strictly ascending, checked by readIds), then a counter of at least 1 for each. */
+    static VersionVector readEntries(Input in, Settings settings, RegionCache<ReplicaId[]> tables) {
+      ReplicaId[] ids = Wire.readIds(in, settings, tables);
       long[] counters = new long[ids.length];
       for (int i = 0; i < ids.length; i++) {
-        counters[i] = Wire.readCounter(in, "counter of replica " + ids[i]);
+        counters[i] = Wire.readCounter(in, ids[i]);
       }
-      return VersionVector.ofSorted(ids, counters);
+      return Wire.VECTORS.wrap(ids, counters);
     }
   }
 
@@ -124,7 +115,7 @@ final class Serializers {
 
     @Override
     CausalContext readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       return Wire.readContext(in, settings, table);
     }
   }
@@ -167,7 +158,7 @@ final class Serializers {
 
     @Override
     DottedVersionVector readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       ReplicaId r = Wire.readReplica(in, table);
       Dot dot = new Dot(r, Wire.readCounter(in, "counter of the dot"));
       return DottedVersionVector.of(dot, Wire.readVector(in, settings, table));
@@ -187,7 +178,7 @@ final class Serializers {
 
     @Override
     GCounter readBody(Kryo kryo, Input in) {
-      return GCounter.of(VersionVectorSerializer.readEntries(in, settings));
+      return GCounter.of(VersionVectorSerializer.readEntries(in, settings, tables));
     }
   }
 
@@ -210,7 +201,7 @@ final class Serializers {
 
     @Override
     PNCounter readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       GCounter p = GCounter.of(Wire.readVector(in, settings, table));
       GCounter n = GCounter.of(Wire.readVector(in, settings, table));
       return PNCounter.of(p, n);
@@ -264,13 +255,12 @@ final class Serializers {
       }
       Timestamp t = Timestamp.fromLong(in.readVarLong(true));
       int at = in.position();
-      String w = Wire.readString(in, settings);
-      if (w.isEmpty()) {
-        throw Wire.fail(in, at, "writer is empty");
-      }
-      ReplicaId writer = ReplicaId.of(w);
+      ReplicaId writer = Wire.readReplicaId(in, settings, ids, "writer");
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
+      if (n == 1) {
+        return LWWRegister.of(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"), t, writer);
+      }
       List<Object> values = new ArrayList<>(Wire.capacity(n));
       for (int i = 0; i < n; i++) {
         values.add(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"));
@@ -297,7 +287,7 @@ final class Serializers {
 
     @Override
     MVRegister<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       return MVRegister.of(c, readTaggedValues(kryo, in, settings, table, "an MVRegister"));
     }
@@ -374,7 +364,7 @@ final class Serializers {
 
     @Override
     Siblings<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
       VersionVector ctx = Wire.readVector(in, settings, table);
@@ -527,7 +517,7 @@ final class Serializers {
 
     @Override
     ORSet<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
@@ -674,7 +664,7 @@ final class Serializers {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     ORMap<?, ?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       int at = in.position();
       Object zero = Wire.readTyped(kryo, in, "an ORMap's zero value");

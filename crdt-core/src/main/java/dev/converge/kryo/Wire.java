@@ -9,6 +9,7 @@ import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
+import dev.converge.internal.Trusted;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,28 +84,24 @@ final class Wire {
     return c;
   }
 
+  /** {@link #readCounter(Input, String)} for the counter of {@code replica}, naming it only on failure. */
+  static long readCounter(Input in, ReplicaId replica) {
+    int at = in.position();
+    long c = in.readVarLong(true);
+    if (c < 1) {
+      throw fail(in, at, "counter of replica " + replica + " must be >= 1, got " + Long.toUnsignedString(c));
+    }
+    return c;
+  }
+
   static ConvergeKryoException fail(Input in, int position, String message) {
     return new ConvergeKryoException(message + " (at input position " + position + ")");
   }
 
-  /** Runs a decoder, turning any failure that is not already a KryoException into one with the position. */
-  static <T> T decoding(Input in, String type, Kryo kryo, Settings settings, Decoder<T> decoder) {
-    if (kryo.getDepth() > settings.maxDepth()) {
-      throw fail(in, in.position(), type + " nested deeper than " + settings.maxDepth() + " levels");
-    }
-    int start = in.position();
-    try {
-      return decoder.decode();
-    } catch (KryoException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ConvergeKryoException("invalid " + type + " (starting at input position " + start + ", failed before "
-          + in.position() + "): " + e.getMessage(), e);
-    }
-  }
-
-  interface Decoder<T> {
-    T decode();
+  /** A decoding failure that is not already a KryoException, as one with the positions. */
+  static ConvergeKryoException invalid(Input in, String type, int start, RuntimeException e) {
+    return new ConvergeKryoException("invalid " + type + " (starting at input position " + start + ", failed before "
+        + in.position() + "): " + e.getMessage(), e);
   }
 
   // ---------------------------------------------------------------- replica tables
@@ -151,8 +148,8 @@ final class Wire {
       writeIds(out, ids);
     }
 
-    static ReplicaId[] read(Input in, Settings settings) {
-      return readIds(in, settings);
+    static ReplicaId[] read(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
+      return readIds(in, settings, cache);
     }
   }
 
@@ -179,8 +176,23 @@ final class Wire {
     }
   }
 
-  /** Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. */
-  static ReplicaId[] readIds(Input in, Settings settings) {
+  /**
+   * Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. A
+   * table whose bytes {@code cache} holds is not decoded again: the same array is returned, so
+   * callers must never write into it (vectors decoded with it share it).
+   */
+  static ReplicaId[] readIds(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
+    ReplicaId[] known = cache.lookup(in);
+    if (known != null) {
+      return known;
+    }
+    int start = in.position();
+    ReplicaId[] ids = readIds(in, settings);
+    cache.remember(in, start, ids);
+    return ids;
+  }
+
+  private static ReplicaId[] readIds(Input in, Settings settings) {
     int start = in.position();
     int n = readCount(in, settings, 2, "replica id");
     // Grown as ids arrive: from a stream, n is bounded only by the limit, not by bytes seen.
@@ -205,13 +217,13 @@ final class Wire {
       if (s.isEmpty()) {
         throw fail(in, at, "replica id " + i + " is empty");
       }
-      ids[i] = ReplicaId.of(s);
       if (i > 0 && previous.compareTo(s) >= 0) {
         throw fail(in, at, "replica ids not strictly ascending: " + previous + " before " + s);
       }
+      ids[i] = ReplicaId.of(s);
       previous = s;
     }
-    return ids;
+    return ids.length == n ? ids : Arrays.copyOf(ids, n);
   }
 
   static ReplicaId readReplica(Input in, ReplicaId[] table) {
@@ -234,20 +246,45 @@ final class Wire {
     }
   }
 
+  /**
+   * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
+   * checked in one pass, so the vector is built without the public factory's copies and re-checks.
+   * A vector naming every replica of the table shares the table's array.
+   */
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
     int n = readCount(in, settings, 2, "vector entry");
     if (n > table.length) {
       throw fail(in, at, n + " vector entries but only " + table.length + " replicas in the table");
     }
-    ReplicaId[] ids = new ReplicaId[n];
+    int[] indexes = new int[n];
     long[] counters = new long[n];
+    int previous = -1;
     for (int i = 0; i < n; i++) {
-      ids[i] = readReplica(in, table);
-      counters[i] = readCounter(in, "counter of replica " + ids[i]);
+      int iat = in.position();
+      int index = in.readVarInt(true);
+      if (index < 0 || index >= table.length) {
+        throw fail(in, iat, "replica index " + Integer.toUnsignedString(index) + " outside the table of " + table.length);
+      }
+      if (index <= previous) {
+        throw fail(in, iat, "vector entries not in ascending replica order: " + table[index] + " after " + table[previous]);
+      }
+      previous = index;
+      indexes[i] = index;
+      counters[i] = readCounter(in, table[index]);
     }
-    return VersionVector.ofSorted(ids, counters);
+    if (n == table.length) {
+      return VECTORS.wrap(table, counters); // indexes strictly ascending and n of them: 0..n-1
+    }
+    ReplicaId[] ids = new ReplicaId[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = table[indexes[i]];
+    }
+    return VECTORS.wrap(ids, counters);
   }
+
+  /** Builds vectors from arrays checked here (sorted, counters at least 1), without copying them. */
+  static final Trusted.Vectors VECTORS = Trusted.vectors();
 
   /** A context: its vector, then its cloud grouped by replica with ascending counter deltas. */
   static void writeContext(Output out, CausalContext c, Table table) {
@@ -514,7 +551,33 @@ final class Wire {
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }
+    int from = in.position();
+    if (RegionCache.inPlace(in) && n <= in.limit() - from) {
+      // decoded where it lies, without copying the bytes out first
+      String s = new String(in.getBuffer(), from, n, StandardCharsets.UTF_8);
+      in.setPosition(from + n);
+      return s;
+    }
     return new String(readBytes(in, n), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A replica id written by {@link #writeString}, non-empty; ids seen recently come from
+   * {@code cache} without building their string.
+   */
+  static ReplicaId readReplicaId(Input in, Settings settings, RegionCache<ReplicaId> cache, String what) {
+    ReplicaId known = cache.lookup(in);
+    if (known != null) {
+      return known;
+    }
+    int at = in.position();
+    String s = readString(in, settings);
+    if (s.isEmpty()) {
+      throw fail(in, at, what + " is empty");
+    }
+    ReplicaId id = ReplicaId.of(s);
+    cache.remember(in, at, id);
+    return id;
   }
 
   /**

@@ -26,6 +26,8 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
   final RegionCache<ReplicaId[]> tables = new RegionCache<>();
   /** Single replica ids this serializer decoded recently. */
   final RegionCache<ReplicaId> ids = new RegionCache<>();
+  /** Replica tables this serializer encoded recently. */
+  final EncodedTables encodedTables = new EncodedTables();
   private final String type;
   private final boolean collection;
 

@@ -72,7 +72,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, VersionVector v) {
-      writeEntries(out, v);
+      writeEntries(out, v, encodedTables);
     }
 
     @Override
@@ -80,13 +80,9 @@ final class Serializers {
       return readEntries(in, settings, tables);
     }
 
-    static void writeEntries(Output out, VersionVector v) {
-      ReplicaId[] ids = new ReplicaId[v.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = v.replicaAt(i);
-      }
-      Wire.writeIds(out, ids);
-      for (int i = 0; i < ids.length; i++) {
+    static void writeEntries(Output out, VersionVector v, EncodedTables tables) {
+      tables.write(out, Wire.VECTORS.replicas(v));
+      for (int i = 0, n = v.size(); i < n; i++) {
         out.writeVarLong(v.counterAt(i), true);
       }
     }
@@ -110,7 +106,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, CausalContext c) {
-      writeTableAndContext(out, c);
+      writeTableAndContext(out, c, encodedTables);
     }
 
     @Override
@@ -121,14 +117,17 @@ final class Serializers {
   }
 
   /** Writes the replica table of a context, then the context; returns the table for the dots that follow. */
-  static Wire.Table writeTableAndContext(Output out, CausalContext c) {
+  static Wire.Table writeTableAndContext(Output out, CausalContext c, EncodedTables tables) {
     Wire.Table table = tableOf(c);
-    table.write(out);
+    tables.write(out, table.ids());
     Wire.writeContext(out, c, table);
     return table;
   }
 
   static Wire.Table tableOf(CausalContext c) {
+    if (c.cloudSize() == 0) {
+      return Wire.Table.ofSorted(Wire.VECTORS.replicas(c.versionVector()));
+    }
     Wire.Table table = new Wire.Table();
     table.addAll(c.versionVector());
     for (Dot d : c.cloud()) {
@@ -150,7 +149,7 @@ final class Serializers {
       table.addAll(e.past());
       table.add(e.dot().replica());
       table.seal();
-      table.write(out);
+      encodedTables.write(out, table.ids());
       out.writeVarInt(table.indexOf(e.dot().replica()), true);
       out.writeVarLong(e.dot().counter(), true);
       Wire.writeVector(out, e.past(), table);
@@ -173,7 +172,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, GCounter c) {
-      VersionVectorSerializer.writeEntries(out, c.counts());
+      VersionVectorSerializer.writeEntries(out, c.counts(), encodedTables);
     }
 
     @Override
@@ -190,13 +189,12 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, PNCounter c) {
-      Wire.Table table = new Wire.Table();
-      table.addAll(c.increments().counts());
-      table.addAll(c.decrements().counts());
-      table.seal();
-      table.write(out);
-      Wire.writeVector(out, c.increments().counts(), table);
-      Wire.writeVector(out, c.decrements().counts(), table);
+      VersionVector p = c.increments().counts();
+      VersionVector n = c.decrements().counts();
+      ReplicaId[] table = Wire.union(Wire.VECTORS.replicas(p), Wire.VECTORS.replicas(n));
+      encodedTables.write(out, table);
+      Wire.writeVector(out, p, table);
+      Wire.writeVector(out, n, table);
     }
 
     @Override
@@ -281,7 +279,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, MVRegister<?> r) {
-      Wire.Table table = writeTableAndContext(out, r.context());
+      Wire.Table table = writeTableAndContext(out, r.context(), encodedTables);
       writeTaggedValues(kryo, out, r.valuesByDot(), table, "an MVRegister");
     }
 
@@ -338,7 +336,7 @@ final class Serializers {
       Wire.Table table = new Wire.Table();
       table.addAll(ctx);
       table.seal();
-      table.write(out);
+      encodedTables.write(out, table.ids());
       List<?> values = s.values();
       int codec = Wire.codecFor(values);
       Wire.writeCodec(kryo, out, codec, values.isEmpty() ? null : values.get(0), "a Siblings");
@@ -418,7 +416,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, ORSet<?> set) {
-      Wire.Table table = writeTableAndContext(out, set.context());
+      Wire.Table table = writeTableAndContext(out, set.context(), encodedTables);
       int codec = Wire.codecFor(set.elements());
       Wire.writeCodec(kryo, out, codec, set.isEmpty() ? null : set.elements().iterator().next(), "an ORSet");
       // Elements kept by one dot, sorted by (replica index, counter) packed in a long when the
@@ -565,7 +563,7 @@ final class Serializers {
     }
 
     /** Sorts {@code keys[lo..hi]} ascending, moving {@code values} along (quicksort, insertion sort for short runs). */
-    private static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
+    static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
       while (hi - lo > 16) {
         long pivot = keys[(lo + hi) >>> 1];
         int i = lo;
@@ -633,25 +631,61 @@ final class Serializers {
     }
 
     private <K, V extends Lattice<V>> void writeMap(Kryo kryo, Output out, ORMap<K, V> map) {
-      Wire.Table table = writeTableAndContext(out, map.context());
+      Wire.Table table = writeTableAndContext(out, map.context(), encodedTables);
       Wire.writeTyped(kryo, out, map.zero(), "an ORMap's zero value");
-      List<Object[]> keys = new ArrayList<>(map.size());
-      List<Object> allValues = new ArrayList<>();
-      for (K k : map.keySet()) {
-        Map<Dot, V> byDot = map.valuesByDot(k);
-        keys.add(new Object[] {byDot.keySet().iterator().next(), k, byDot});
-        allValues.addAll(byDot.values());
+      // Keys in the order of their first dot: (replica index, counter) packed in a long when the
+      // counter fits in 40 bits (always, in practice), else compared as dots.
+      int n = map.size();
+      long[] order = new long[n];
+      Object[] keys = new Object[n];
+      Object[] byDots = new Object[n];
+      Class<?> valueClass = null;
+      boolean mixedValues = false;
+      boolean packable = true;
+      int k = 0;
+      for (K key : map.keySet()) {
+        Map<Dot, V> byDot = map.valuesByDot(key);
+        for (V v : byDot.values()) {
+          if (valueClass == null) {
+            valueClass = v.getClass();
+          } else if (v.getClass() != valueClass) {
+            mixedValues = true;
+          }
+        }
+        Dot first = byDot.keySet().iterator().next();
+        if (first.counter() >= 1L << 40) {
+          packable = false;
+        }
+        order[k] = ((long) table.indexOf(first.replica()) << 40) | (first.counter() & ((1L << 40) - 1));
+        keys[k] = key;
+        byDots[k++] = byDot;
       }
-      keys.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+      Object[] sorted;
+      if (packable) {
+        Object[] pairs = new Object[n];
+        for (int i = 0; i < n; i++) {
+          pairs[i] = new Object[] {keys[i], byDots[i]};
+        }
+        ORSetSerializer.sortParallel(order, pairs, 0, n - 1);
+        sorted = pairs;
+      } else {
+        List<Object[]> pairs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          pairs.add(new Object[] {keys[i], byDots[i]});
+        }
+        pairs.sort((x, y) -> firstDot(x).compareTo(firstDot(y)));
+        sorted = pairs.toArray();
+      }
       int keyCodec = Wire.codecFor(map.keySet());
       Wire.writeCodec(kryo, out, keyCodec, map.isEmpty() ? null : map.keySet().iterator().next(), "an ORMap's keys");
-      int valueCodec = Wire.codecFor(allValues);
-      Wire.writeCodec(kryo, out, valueCodec, allValues.isEmpty() ? null : allValues.get(0), "an ORMap's values");
-      out.writeVarInt(keys.size(), true);
-      for (Object[] k : keys) {
-        Wire.writeValue(kryo, out, keyCodec, k[1], "an ORMap's keys");
+      int valueCodec = valueClass == null ? Wire.NONE : mixedValues ? Wire.MIXED : Wire.codecOf(valueClass);
+      Wire.writeCodec(kryo, out, valueCodec, n == 0 ? null : firstValue(byDots[0]), "an ORMap's values");
+      out.writeVarInt(n, true);
+      for (Object o : sorted) {
+        Object[] pair = (Object[]) o;
+        Wire.writeValue(kryo, out, keyCodec, pair[0], "an ORMap's keys");
         @SuppressWarnings("unchecked")
-        Map<Dot, V> byDot = (Map<Dot, V>) k[2];
+        Map<Dot, V> byDot = (Map<Dot, V>) pair[1];
         out.writeVarInt(byDot.size(), true);
         for (Map.Entry<Dot, V> e : byDot.entrySet()) {
           out.writeVarInt(table.indexOf(e.getKey().replica()), true);
@@ -659,6 +693,14 @@ final class Serializers {
           Wire.writeValue(kryo, out, valueCodec, e.getValue(), "an ORMap's values");
         }
       }
+    }
+
+    private static Dot firstDot(Object pair) {
+      return ((Map<?, ?>) ((Object[]) pair)[1]).keySet().stream().map(Dot.class::cast).findFirst().orElseThrow();
+    }
+
+    private static Object firstValue(Object byDot) {
+      return ((Map<?, ?>) byDot).values().iterator().next();
     }
 
     @Override

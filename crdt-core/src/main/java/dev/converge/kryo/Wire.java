@@ -108,8 +108,24 @@ final class Wire {
 
   /** Replica ids of one value, written once and referenced by index. */
   static final class Table {
-    private final Map<ReplicaId, Integer> index = new HashMap<>();
+    /** Up to this many ids, indexes are found by a reference scan rather than a hash map. */
+    private static final int SCAN = 16;
+
+    private Map<ReplicaId, Integer> index;
     private ReplicaId[] ids;
+
+    Table() {
+      index = new HashMap<>();
+    }
+
+    private Table(ReplicaId[] sorted) {
+      ids = sorted;
+    }
+
+    /** The sealed table of ids already strictly ascending (a vector's own array: never written). */
+    static Table ofSorted(ReplicaId[] sorted) {
+      return new Table(sorted);
+    }
 
     /** Adds every replica of a sorted vector. */
     void addAll(VersionVector v) {
@@ -126,9 +142,7 @@ final class Wire {
     void seal() {
       ids = index.keySet().toArray(new ReplicaId[0]);
       Arrays.sort(ids);
-      for (int i = 0; i < ids.length; i++) {
-        index.put(ids[i], i);
-      }
+      index = null;
     }
 
     /** The sealed, sorted ids. */
@@ -137,8 +151,27 @@ final class Wire {
     }
 
     int indexOf(ReplicaId id) {
-      Integer i = index.get(id);
-      if (i == null || i < 0) {
+      ReplicaId[] t = ids;
+      if (t.length <= SCAN) {
+        for (int i = 0; i < t.length; i++) {
+          if (t[i] == id) {
+            return i;
+          }
+        }
+      } else {
+        if (index == null) {
+          index = new HashMap<>(t.length * 2);
+          for (int i = 0; i < t.length; i++) {
+            index.put(t[i], i);
+          }
+        }
+        Integer i = index.get(id);
+        if (i != null) {
+          return i;
+        }
+      }
+      int i = Arrays.binarySearch(t, id); // an equal id that is another instance
+      if (i < 0) {
         throw new IllegalStateException("replica " + id + " missing from the table");
       }
       return i;
@@ -251,6 +284,53 @@ final class Wire {
    * checked in one pass, so the vector is built without the public factory's copies and re-checks.
    * A vector naming every replica of the table shares the table's array.
    */
+  /** {@link #writeVector(Output, VersionVector, Table)} where every replica of {@code v} is in {@code sorted}. */
+  static void writeVector(Output out, VersionVector v, ReplicaId[] sorted) {
+    int n = v.size();
+    out.writeVarInt(n, true);
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      ReplicaId r = v.replicaAt(i);
+      while (sorted[j] != r) {
+        j++; // both ascending: the replica is further on
+      }
+      out.writeVarInt(j, true);
+      out.writeVarLong(v.counterAt(i), true);
+    }
+  }
+
+  /** The sorted union of two sorted id arrays: one of them when it holds the other. */
+  static ReplicaId[] union(ReplicaId[] a, ReplicaId[] b) {
+    if (a == b || b.length == 0) {
+      return a;
+    }
+    if (a.length == 0) {
+      return b;
+    }
+    ReplicaId[] out = new ReplicaId[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      int c = a[i] == b[j] ? 0 : a[i].compareTo(b[j]);
+      if (c <= 0) {
+        out[k++] = a[i++];
+        if (c == 0) {
+          j++;
+        }
+      } else {
+        out[k++] = b[j++];
+      }
+    }
+    while (i < a.length) {
+      out[k++] = a[i++];
+    }
+    while (j < b.length) {
+      out[k++] = b[j++];
+    }
+    return k == a.length ? a : k == b.length ? b : Arrays.copyOf(out, k);
+  }
+
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
     int n = readCount(in, settings, 2, "vector entry");
@@ -357,9 +437,11 @@ final class Wire {
         return MIXED;
       }
     }
-    if (!any) {
-      return NONE;
-    }
+    return any ? codecOf(common) : NONE;
+  }
+
+  /** The codec of values that all have class {@code common}. */
+  static int codecOf(Class<?> common) {
     if (common == String.class) {
       return STRING;
     }

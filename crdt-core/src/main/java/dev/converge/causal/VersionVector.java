@@ -5,6 +5,7 @@ import dev.converge.Lattice;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.internal.Sizes;
+import dev.converge.internal.Trusted;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
@@ -54,6 +55,21 @@ public final class VersionVector implements Lattice<VersionVector> {
   private static final ReplicaId[] NO_REPLICAS = {};
   private static final long[] NO_COUNTERS = {};
   private static final VersionVector EMPTY = new VersionVector(NO_REPLICAS, NO_COUNTERS);
+
+  static {
+    // Converge's decoders build vectors from arrays they validated in one pass (see Trusted).
+    Trusted.setVectors(new Trusted.Vectors() {
+      @Override
+      public VersionVector wrap(ReplicaId[] replicas, long[] counters) {
+        return VersionVector.wrap(replicas, counters);
+      }
+
+      @Override
+      public ReplicaId[] replicas(VersionVector v) {
+        return v.replicas;
+      }
+    });
+  }
 
   /** Strictly ascending; shared between vectors (never mutated after construction). */
   private final ReplicaId[] replicas;

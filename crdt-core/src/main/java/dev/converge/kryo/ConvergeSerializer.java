@@ -1,9 +1,11 @@
 package dev.converge.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.converge.ReplicaId;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,12 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
   static final int VERSION = 1;
 
   final Settings settings;
+  /** Replica tables this serializer decoded recently (see {@link RegionCache}). */
+  final RegionCache<ReplicaId[]> tables = new RegionCache<>();
+  /** Single replica ids this serializer decoded recently. */
+  final RegionCache<ReplicaId> ids = new RegionCache<>();
+  /** Replica tables this serializer encoded recently. */
+  final EncodedTables encodedTables = new EncodedTables();
   private final String type;
   private final boolean collection;
 
@@ -57,26 +65,38 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
 
   @Override
   public final T read(Kryo kryo, Input in, Class<? extends T> ignored) {
-    return Wire.decoding(in, type, kryo, settings, () -> {
-      Wire.readVersion(in, VERSION, type);
-      if (!collection) {
-        return readBody(kryo, in);
-      }
-      int at = in.position();
-      int flags = in.readVarInt(true);
-      if (flags == 0) {
-        return readBody(kryo, in);
-      }
-      if (flags != Wire.FLAG_DEFLATE) {
-        throw Wire.fail(in, at, "unknown " + type + " flags " + flags);
-      }
-      Input body = Wire.readDeflated(in, settings);
-      T value = readBody(kryo, body);
-      if (body.position() != body.limit()) {
-        throw Wire.fail(in, at, "compressed " + type + " body has " + (body.limit() - body.position()) + " trailing bytes");
-      }
-      return value;
-    });
+    if (kryo.getDepth() > settings.maxDepth()) {
+      throw Wire.fail(in, in.position(), type + " nested deeper than " + settings.maxDepth() + " levels");
+    }
+    int start = in.position();
+    try {
+      return readValue(kryo, in);
+    } catch (KryoException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Wire.invalid(in, type, start, e);
+    }
+  }
+
+  private T readValue(Kryo kryo, Input in) {
+    Wire.readVersion(in, VERSION, type);
+    if (!collection) {
+      return readBody(kryo, in);
+    }
+    int at = in.position();
+    int flags = in.readVarInt(true);
+    if (flags == 0) {
+      return readBody(kryo, in);
+    }
+    if (flags != Wire.FLAG_DEFLATE) {
+      throw Wire.fail(in, at, "unknown " + type + " flags " + flags);
+    }
+    Input body = Wire.readDeflated(in, settings);
+    T value = readBody(kryo, body);
+    if (body.position() != body.limit()) {
+      throw Wire.fail(in, at, "compressed " + type + " body has " + (body.limit() - body.position()) + " trailing bytes");
+    }
+    return value;
   }
 
   abstract void writeBody(Kryo kryo, Output out, T value);

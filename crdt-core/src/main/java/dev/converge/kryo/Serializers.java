@@ -42,12 +42,7 @@ final class Serializers {
 
     @Override
     ReplicaId readBody(Kryo kryo, Input in) {
-      int at = in.position();
-      String s = Wire.readString(in, settings);
-      if (s.isEmpty()) {
-        throw Wire.fail(in, at, "replica id is empty");
-      }
-      return ReplicaId.of(s);
+      return Wire.readReplicaId(in, settings, ids, "replica id");
     }
   }
 
@@ -64,13 +59,8 @@ final class Serializers {
 
     @Override
     Dot readBody(Kryo kryo, Input in) {
-      int at = in.position();
-      String s = Wire.readString(in, settings);
-      if (s.isEmpty()) {
-        throw Wire.fail(in, at, "replica id is empty");
-      }
-      ReplicaId r = ReplicaId.of(s);
-      return new Dot(r, Wire.readCounter(in, "counter of dot of " + r));
+      ReplicaId r = Wire.readReplicaId(in, settings, ids, "replica id");
+      return new Dot(r, Wire.readCounter(in, r));
     }
   }
 
@@ -82,32 +72,29 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, VersionVector v) {
-      writeEntries(out, v);
+      writeEntries(out, v, encodedTables);
     }
 
     @Override
     VersionVector readBody(Kryo kryo, Input in) {
-      return readEntries(in, settings);
+      return readEntries(in, settings, tables);
     }
 
-    static void writeEntries(Output out, VersionVector v) {
-      ReplicaId[] ids = new ReplicaId[v.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = v.replicaAt(i);
-      }
-      Wire.writeIds(out, ids);
-      for (int i = 0; i < ids.length; i++) {
+    static void writeEntries(Output out, VersionVector v, EncodedTables tables) {
+      tables.write(out, Wire.VECTORS.replicas(v));
+      for (int i = 0, n = v.size(); i < n; i++) {
         out.writeVarLong(v.counterAt(i), true);
       }
     }
 
-    static VersionVector readEntries(Input in, Settings settings) {
-      ReplicaId[] ids = Wire.readIds(in, settings);
+    /** The ids (strictly ascending, checked by readIds), then a counter of at least 1 for each. */
+    static VersionVector readEntries(Input in, Settings settings, RegionCache<ReplicaId[]> tables) {
+      ReplicaId[] ids = Wire.readIds(in, settings, tables);
       long[] counters = new long[ids.length];
       for (int i = 0; i < ids.length; i++) {
-        counters[i] = Wire.readCounter(in, "counter of replica " + ids[i]);
+        counters[i] = Wire.readCounter(in, ids[i]);
       }
-      return VersionVector.ofSorted(ids, counters);
+      return Wire.VECTORS.wrap(ids, counters);
     }
   }
 
@@ -119,25 +106,28 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, CausalContext c) {
-      writeTableAndContext(out, c);
+      writeTableAndContext(out, c, encodedTables);
     }
 
     @Override
     CausalContext readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       return Wire.readContext(in, settings, table);
     }
   }
 
   /** Writes the replica table of a context, then the context; returns the table for the dots that follow. */
-  static Wire.Table writeTableAndContext(Output out, CausalContext c) {
+  static Wire.Table writeTableAndContext(Output out, CausalContext c, EncodedTables tables) {
     Wire.Table table = tableOf(c);
-    table.write(out);
+    tables.write(out, table.ids());
     Wire.writeContext(out, c, table);
     return table;
   }
 
   static Wire.Table tableOf(CausalContext c) {
+    if (c.cloudSize() == 0) {
+      return Wire.Table.ofSorted(Wire.VECTORS.replicas(c.versionVector()));
+    }
     Wire.Table table = new Wire.Table();
     table.addAll(c.versionVector());
     for (Dot d : c.cloud()) {
@@ -159,7 +149,7 @@ final class Serializers {
       table.addAll(e.past());
       table.add(e.dot().replica());
       table.seal();
-      table.write(out);
+      encodedTables.write(out, table.ids());
       out.writeVarInt(table.indexOf(e.dot().replica()), true);
       out.writeVarLong(e.dot().counter(), true);
       Wire.writeVector(out, e.past(), table);
@@ -167,7 +157,7 @@ final class Serializers {
 
     @Override
     DottedVersionVector readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       ReplicaId r = Wire.readReplica(in, table);
       Dot dot = new Dot(r, Wire.readCounter(in, "counter of the dot"));
       return DottedVersionVector.of(dot, Wire.readVector(in, settings, table));
@@ -182,12 +172,12 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, GCounter c) {
-      VersionVectorSerializer.writeEntries(out, c.counts());
+      VersionVectorSerializer.writeEntries(out, c.counts(), encodedTables);
     }
 
     @Override
     GCounter readBody(Kryo kryo, Input in) {
-      return GCounter.of(VersionVectorSerializer.readEntries(in, settings));
+      return GCounter.of(VersionVectorSerializer.readEntries(in, settings, tables));
     }
   }
 
@@ -199,18 +189,17 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, PNCounter c) {
-      Wire.Table table = new Wire.Table();
-      table.addAll(c.increments().counts());
-      table.addAll(c.decrements().counts());
-      table.seal();
-      table.write(out);
-      Wire.writeVector(out, c.increments().counts(), table);
-      Wire.writeVector(out, c.decrements().counts(), table);
+      VersionVector p = c.increments().counts();
+      VersionVector n = c.decrements().counts();
+      ReplicaId[] table = Wire.union(Wire.VECTORS.replicas(p), Wire.VECTORS.replicas(n));
+      encodedTables.write(out, table);
+      Wire.writeVector(out, p, table);
+      Wire.writeVector(out, n, table);
     }
 
     @Override
     PNCounter readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       GCounter p = GCounter.of(Wire.readVector(in, settings, table));
       GCounter n = GCounter.of(Wire.readVector(in, settings, table));
       return PNCounter.of(p, n);
@@ -264,13 +253,12 @@ final class Serializers {
       }
       Timestamp t = Timestamp.fromLong(in.readVarLong(true));
       int at = in.position();
-      String w = Wire.readString(in, settings);
-      if (w.isEmpty()) {
-        throw Wire.fail(in, at, "writer is empty");
-      }
-      ReplicaId writer = ReplicaId.of(w);
+      ReplicaId writer = Wire.readReplicaId(in, settings, ids, "writer");
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
+      if (n == 1) {
+        return LWWRegister.of(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"), t, writer);
+      }
       List<Object> values = new ArrayList<>(Wire.capacity(n));
       for (int i = 0; i < n; i++) {
         values.add(Wire.readValue(kryo, in, settings, codec, type, "an LWWRegister"));
@@ -291,13 +279,13 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, MVRegister<?> r) {
-      Wire.Table table = writeTableAndContext(out, r.context());
+      Wire.Table table = writeTableAndContext(out, r.context(), encodedTables);
       writeTaggedValues(kryo, out, r.valuesByDot(), table, "an MVRegister");
     }
 
     @Override
     MVRegister<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       return MVRegister.of(c, readTaggedValues(kryo, in, settings, table, "an MVRegister"));
     }
@@ -348,7 +336,7 @@ final class Serializers {
       Wire.Table table = new Wire.Table();
       table.addAll(ctx);
       table.seal();
-      table.write(out);
+      encodedTables.write(out, table.ids());
       List<?> values = s.values();
       int codec = Wire.codecFor(values);
       Wire.writeCodec(kryo, out, codec, values.isEmpty() ? null : values.get(0), "a Siblings");
@@ -374,7 +362,7 @@ final class Serializers {
 
     @Override
     Siblings<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
       VersionVector ctx = Wire.readVector(in, settings, table);
@@ -428,7 +416,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, ORSet<?> set) {
-      Wire.Table table = writeTableAndContext(out, set.context());
+      Wire.Table table = writeTableAndContext(out, set.context(), encodedTables);
       int codec = Wire.codecFor(set.elements());
       Wire.writeCodec(kryo, out, codec, set.isEmpty() ? null : set.elements().iterator().next(), "an ORSet");
       // Elements kept by one dot, sorted by (replica index, counter) packed in a long when the
@@ -527,7 +515,7 @@ final class Serializers {
 
     @Override
     ORSet<?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
@@ -575,7 +563,7 @@ final class Serializers {
     }
 
     /** Sorts {@code keys[lo..hi]} ascending, moving {@code values} along (quicksort, insertion sort for short runs). */
-    private static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
+    static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
       while (hi - lo > 16) {
         long pivot = keys[(lo + hi) >>> 1];
         int i = lo;
@@ -643,25 +631,61 @@ final class Serializers {
     }
 
     private <K, V extends Lattice<V>> void writeMap(Kryo kryo, Output out, ORMap<K, V> map) {
-      Wire.Table table = writeTableAndContext(out, map.context());
+      Wire.Table table = writeTableAndContext(out, map.context(), encodedTables);
       Wire.writeTyped(kryo, out, map.zero(), "an ORMap's zero value");
-      List<Object[]> keys = new ArrayList<>(map.size());
-      List<Object> allValues = new ArrayList<>();
-      for (K k : map.keySet()) {
-        Map<Dot, V> byDot = map.valuesByDot(k);
-        keys.add(new Object[] {byDot.keySet().iterator().next(), k, byDot});
-        allValues.addAll(byDot.values());
+      // Keys in the order of their first dot: (replica index, counter) packed in a long when the
+      // counter fits in 40 bits (always, in practice), else compared as dots.
+      int n = map.size();
+      long[] order = new long[n];
+      Object[] keys = new Object[n];
+      Object[] byDots = new Object[n];
+      Class<?> valueClass = null;
+      boolean mixedValues = false;
+      boolean packable = true;
+      int k = 0;
+      for (K key : map.keySet()) {
+        Map<Dot, V> byDot = map.valuesByDot(key);
+        for (V v : byDot.values()) {
+          if (valueClass == null) {
+            valueClass = v.getClass();
+          } else if (v.getClass() != valueClass) {
+            mixedValues = true;
+          }
+        }
+        Dot first = byDot.keySet().iterator().next();
+        if (first.counter() >= 1L << 40) {
+          packable = false;
+        }
+        order[k] = ((long) table.indexOf(first.replica()) << 40) | (first.counter() & ((1L << 40) - 1));
+        keys[k] = key;
+        byDots[k++] = byDot;
       }
-      keys.sort((x, y) -> ((Dot) x[0]).compareTo((Dot) y[0]));
+      Object[] sorted;
+      if (packable) {
+        Object[] pairs = new Object[n];
+        for (int i = 0; i < n; i++) {
+          pairs[i] = new Object[] {keys[i], byDots[i]};
+        }
+        ORSetSerializer.sortParallel(order, pairs, 0, n - 1);
+        sorted = pairs;
+      } else {
+        List<Object[]> pairs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          pairs.add(new Object[] {keys[i], byDots[i]});
+        }
+        pairs.sort((x, y) -> firstDot(x).compareTo(firstDot(y)));
+        sorted = pairs.toArray();
+      }
       int keyCodec = Wire.codecFor(map.keySet());
       Wire.writeCodec(kryo, out, keyCodec, map.isEmpty() ? null : map.keySet().iterator().next(), "an ORMap's keys");
-      int valueCodec = Wire.codecFor(allValues);
-      Wire.writeCodec(kryo, out, valueCodec, allValues.isEmpty() ? null : allValues.get(0), "an ORMap's values");
-      out.writeVarInt(keys.size(), true);
-      for (Object[] k : keys) {
-        Wire.writeValue(kryo, out, keyCodec, k[1], "an ORMap's keys");
+      int valueCodec = valueClass == null ? Wire.NONE : mixedValues ? Wire.MIXED : Wire.codecOf(valueClass);
+      Wire.writeCodec(kryo, out, valueCodec, n == 0 ? null : firstValue(byDots[0]), "an ORMap's values");
+      out.writeVarInt(n, true);
+      for (Object o : sorted) {
+        Object[] pair = (Object[]) o;
+        Wire.writeValue(kryo, out, keyCodec, pair[0], "an ORMap's keys");
         @SuppressWarnings("unchecked")
-        Map<Dot, V> byDot = (Map<Dot, V>) k[2];
+        Map<Dot, V> byDot = (Map<Dot, V>) pair[1];
         out.writeVarInt(byDot.size(), true);
         for (Map.Entry<Dot, V> e : byDot.entrySet()) {
           out.writeVarInt(table.indexOf(e.getKey().replica()), true);
@@ -671,10 +695,18 @@ final class Serializers {
       }
     }
 
+    private static Dot firstDot(Object pair) {
+      return ((Map<?, ?>) ((Object[]) pair)[1]).keySet().stream().map(Dot.class::cast).findFirst().orElseThrow();
+    }
+
+    private static Object firstValue(Object byDot) {
+      return ((Map<?, ?>) byDot).values().iterator().next();
+    }
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     ORMap<?, ?> readBody(Kryo kryo, Input in) {
-      ReplicaId[] table = Wire.Table.read(in, settings);
+      ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
       int at = in.position();
       Object zero = Wire.readTyped(kryo, in, "an ORMap's zero value");

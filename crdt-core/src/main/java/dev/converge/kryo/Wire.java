@@ -9,6 +9,7 @@ import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
+import dev.converge.internal.Trusted;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,36 +84,48 @@ final class Wire {
     return c;
   }
 
+  /** {@link #readCounter(Input, String)} for the counter of {@code replica}, naming it only on failure. */
+  static long readCounter(Input in, ReplicaId replica) {
+    int at = in.position();
+    long c = in.readVarLong(true);
+    if (c < 1) {
+      throw fail(in, at, "counter of replica " + replica + " must be >= 1, got " + Long.toUnsignedString(c));
+    }
+    return c;
+  }
+
   static ConvergeKryoException fail(Input in, int position, String message) {
     return new ConvergeKryoException(message + " (at input position " + position + ")");
   }
 
-  /** Runs a decoder, turning any failure that is not already a KryoException into one with the position. */
-  static <T> T decoding(Input in, String type, Kryo kryo, Settings settings, Decoder<T> decoder) {
-    if (kryo.getDepth() > settings.maxDepth()) {
-      throw fail(in, in.position(), type + " nested deeper than " + settings.maxDepth() + " levels");
-    }
-    int start = in.position();
-    try {
-      return decoder.decode();
-    } catch (KryoException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ConvergeKryoException("invalid " + type + " (starting at input position " + start + ", failed before "
-          + in.position() + "): " + e.getMessage(), e);
-    }
-  }
-
-  interface Decoder<T> {
-    T decode();
+  /** A decoding failure that is not already a KryoException, as one with the positions. */
+  static ConvergeKryoException invalid(Input in, String type, int start, RuntimeException e) {
+    return new ConvergeKryoException("invalid " + type + " (starting at input position " + start + ", failed before "
+        + in.position() + "): " + e.getMessage(), e);
   }
 
   // ---------------------------------------------------------------- replica tables
 
   /** Replica ids of one value, written once and referenced by index. */
   static final class Table {
-    private final Map<ReplicaId, Integer> index = new HashMap<>();
+    /** Up to this many ids, indexes are found by a reference scan rather than a hash map. */
+    private static final int SCAN = 16;
+
+    private Map<ReplicaId, Integer> index;
     private ReplicaId[] ids;
+
+    Table() {
+      index = new HashMap<>();
+    }
+
+    private Table(ReplicaId[] sorted) {
+      ids = sorted;
+    }
+
+    /** The sealed table of ids already strictly ascending (a vector's own array: never written). */
+    static Table ofSorted(ReplicaId[] sorted) {
+      return new Table(sorted);
+    }
 
     /** Adds every replica of a sorted vector. */
     void addAll(VersionVector v) {
@@ -129,9 +142,7 @@ final class Wire {
     void seal() {
       ids = index.keySet().toArray(new ReplicaId[0]);
       Arrays.sort(ids);
-      for (int i = 0; i < ids.length; i++) {
-        index.put(ids[i], i);
-      }
+      index = null;
     }
 
     /** The sealed, sorted ids. */
@@ -140,8 +151,27 @@ final class Wire {
     }
 
     int indexOf(ReplicaId id) {
-      Integer i = index.get(id);
-      if (i == null || i < 0) {
+      ReplicaId[] t = ids;
+      if (t.length <= SCAN) {
+        for (int i = 0; i < t.length; i++) {
+          if (t[i] == id) {
+            return i;
+          }
+        }
+      } else {
+        if (index == null) {
+          index = new HashMap<>(t.length * 2);
+          for (int i = 0; i < t.length; i++) {
+            index.put(t[i], i);
+          }
+        }
+        Integer i = index.get(id);
+        if (i != null) {
+          return i;
+        }
+      }
+      int i = Arrays.binarySearch(t, id); // an equal id that is another instance
+      if (i < 0) {
         throw new IllegalStateException("replica " + id + " missing from the table");
       }
       return i;
@@ -151,8 +181,8 @@ final class Wire {
       writeIds(out, ids);
     }
 
-    static ReplicaId[] read(Input in, Settings settings) {
-      return readIds(in, settings);
+    static ReplicaId[] read(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
+      return readIds(in, settings, cache);
     }
   }
 
@@ -179,8 +209,23 @@ final class Wire {
     }
   }
 
-  /** Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. */
-  static ReplicaId[] readIds(Input in, Settings settings) {
+  /**
+   * Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. A
+   * table whose bytes {@code cache} holds is not decoded again: the same array is returned, so
+   * callers must never write into it (vectors decoded with it share it).
+   */
+  static ReplicaId[] readIds(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
+    ReplicaId[] known = cache.lookup(in);
+    if (known != null) {
+      return known;
+    }
+    int start = in.position();
+    ReplicaId[] ids = readIds(in, settings);
+    cache.remember(in, start, ids);
+    return ids;
+  }
+
+  private static ReplicaId[] readIds(Input in, Settings settings) {
     int start = in.position();
     int n = readCount(in, settings, 2, "replica id");
     // Grown as ids arrive: from a stream, n is bounded only by the limit, not by bytes seen.
@@ -205,13 +250,13 @@ final class Wire {
       if (s.isEmpty()) {
         throw fail(in, at, "replica id " + i + " is empty");
       }
-      ids[i] = ReplicaId.of(s);
       if (i > 0 && previous.compareTo(s) >= 0) {
         throw fail(in, at, "replica ids not strictly ascending: " + previous + " before " + s);
       }
+      ids[i] = ReplicaId.of(s);
       previous = s;
     }
-    return ids;
+    return ids.length == n ? ids : Arrays.copyOf(ids, n);
   }
 
   static ReplicaId readReplica(Input in, ReplicaId[] table) {
@@ -234,20 +279,92 @@ final class Wire {
     }
   }
 
+  /**
+   * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
+   * checked in one pass, so the vector is built without the public factory's copies and re-checks.
+   * A vector naming every replica of the table shares the table's array.
+   */
+  /** {@link #writeVector(Output, VersionVector, Table)} where every replica of {@code v} is in {@code sorted}. */
+  static void writeVector(Output out, VersionVector v, ReplicaId[] sorted) {
+    int n = v.size();
+    out.writeVarInt(n, true);
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      ReplicaId r = v.replicaAt(i);
+      while (sorted[j] != r) {
+        j++; // both ascending: the replica is further on
+      }
+      out.writeVarInt(j, true);
+      out.writeVarLong(v.counterAt(i), true);
+    }
+  }
+
+  /** The sorted union of two sorted id arrays: one of them when it holds the other. */
+  static ReplicaId[] union(ReplicaId[] a, ReplicaId[] b) {
+    if (a == b || b.length == 0) {
+      return a;
+    }
+    if (a.length == 0) {
+      return b;
+    }
+    ReplicaId[] out = new ReplicaId[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      int c = a[i] == b[j] ? 0 : a[i].compareTo(b[j]);
+      if (c <= 0) {
+        out[k++] = a[i++];
+        if (c == 0) {
+          j++;
+        }
+      } else {
+        out[k++] = b[j++];
+      }
+    }
+    while (i < a.length) {
+      out[k++] = a[i++];
+    }
+    while (j < b.length) {
+      out[k++] = b[j++];
+    }
+    return k == a.length ? a : k == b.length ? b : Arrays.copyOf(out, k);
+  }
+
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
     int n = readCount(in, settings, 2, "vector entry");
     if (n > table.length) {
       throw fail(in, at, n + " vector entries but only " + table.length + " replicas in the table");
     }
-    ReplicaId[] ids = new ReplicaId[n];
+    int[] indexes = new int[n];
     long[] counters = new long[n];
+    int previous = -1;
     for (int i = 0; i < n; i++) {
-      ids[i] = readReplica(in, table);
-      counters[i] = readCounter(in, "counter of replica " + ids[i]);
+      int iat = in.position();
+      int index = in.readVarInt(true);
+      if (index < 0 || index >= table.length) {
+        throw fail(in, iat, "replica index " + Integer.toUnsignedString(index) + " outside the table of " + table.length);
+      }
+      if (index <= previous) {
+        throw fail(in, iat, "vector entries not in ascending replica order: " + table[index] + " after " + table[previous]);
+      }
+      previous = index;
+      indexes[i] = index;
+      counters[i] = readCounter(in, table[index]);
     }
-    return VersionVector.ofSorted(ids, counters);
+    if (n == table.length) {
+      return VECTORS.wrap(table, counters); // indexes strictly ascending and n of them: 0..n-1
+    }
+    ReplicaId[] ids = new ReplicaId[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = table[indexes[i]];
+    }
+    return VECTORS.wrap(ids, counters);
   }
+
+  /** Builds vectors from arrays checked here (sorted, counters at least 1), without copying them. */
+  static final Trusted.Vectors VECTORS = Trusted.vectors();
 
   /** A context: its vector, then its cloud grouped by replica with ascending counter deltas. */
   static void writeContext(Output out, CausalContext c, Table table) {
@@ -320,9 +437,11 @@ final class Wire {
         return MIXED;
       }
     }
-    if (!any) {
-      return NONE;
-    }
+    return any ? codecOf(common) : NONE;
+  }
+
+  /** The codec of values that all have class {@code common}. */
+  static int codecOf(Class<?> common) {
     if (common == String.class) {
       return STRING;
     }
@@ -514,7 +633,33 @@ final class Wire {
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }
+    int from = in.position();
+    if (RegionCache.inPlace(in) && n <= in.limit() - from) {
+      // decoded where it lies, without copying the bytes out first
+      String s = new String(in.getBuffer(), from, n, StandardCharsets.UTF_8);
+      in.setPosition(from + n);
+      return s;
+    }
     return new String(readBytes(in, n), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A replica id written by {@link #writeString}, non-empty; ids seen recently come from
+   * {@code cache} without building their string.
+   */
+  static ReplicaId readReplicaId(Input in, Settings settings, RegionCache<ReplicaId> cache, String what) {
+    ReplicaId known = cache.lookup(in);
+    if (known != null) {
+      return known;
+    }
+    int at = in.position();
+    String s = readString(in, settings);
+    if (s.isEmpty()) {
+      throw fail(in, at, what + " is empty");
+    }
+    ReplicaId id = ReplicaId.of(s);
+    cache.remember(in, at, id);
+    return id;
   }
 
   /**

@@ -1,0 +1,67 @@
+package dev.converge.internal;
+
+import dev.converge.ReplicaId;
+import dev.converge.causal.VersionVector;
+import java.util.Objects;
+
+/**
+ * Construction paths for Converge's own decoders that skip the defensive copies and re-checks of
+ * the public factories. Each type hands its implementation over from its static initializer (the
+ * pattern of the JDK's {@code SharedSecrets}); the package is not exported, so only code in this
+ * module can reach it. Callers own the invariants each method states: breaking one builds an
+ * invalid value.
+ */
+public final class Trusted {
+
+  /** Trusted access to {@link VersionVector}'s arrays. */
+  public interface Vectors {
+    /**
+     * The vector over these arrays, not copied and not checked.
+     *
+     * @param replicas strictly ascending, no {@code null}; never mutated afterwards (it may be
+     *     shared by several vectors)
+     * @param counters parallel to {@code replicas}, each at least 1; never mutated afterwards
+     * @return the vector (the empty singleton when {@code replicas} is empty)
+     */
+    VersionVector wrap(ReplicaId[] replicas, long[] counters);
+
+    /**
+     * The vector's own replica array, strictly ascending: never mutate it.
+     *
+     * @param v the vector
+     * @return its array
+     */
+    ReplicaId[] replicas(VersionVector v);
+  }
+
+  private static volatile Vectors vectors;
+
+  private Trusted() {}
+
+  /**
+   * Called once, by {@link VersionVector}'s static initializer.
+   *
+   * @param access the implementation
+   */
+  public static void setVectors(Vectors access) {
+    Objects.requireNonNull(access, "access");
+    if (vectors != null) {
+      throw new IllegalStateException("vector access is already set");
+    }
+    vectors = access;
+  }
+
+  /**
+   * The trusted vector access.
+   *
+   * @return the implementation {@link VersionVector} registered
+   */
+  public static Vectors vectors() {
+    Vectors v = vectors;
+    if (v == null) {
+      VersionVector.empty(); // runs VersionVector's static initializer, which sets it
+      v = vectors;
+    }
+    return v;
+  }
+}

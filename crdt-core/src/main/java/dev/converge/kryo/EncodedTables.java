@@ -1,0 +1,76 @@
+package dev.converge.kryo;
+
+import com.esotericsoftware.kryo.io.Output;
+import dev.converge.ReplicaId;
+import java.util.Arrays;
+
+/**
+ * The encodings of replica tables a serializer wrote recently, by their ids: the same cluster's
+ * table is front-coded once and then copied. Ids are compared by reference (they are canonical
+ * instances, and the cache holds them, so an equal id is the same instance); a table of other
+ * instances is merely a miss.
+ *
+ * <p>Bounded: {@value #ENTRIES} entries of at most {@value #MAX_IDS} ids and
+ * {@value RegionCache#MAX_BYTES} bytes, replaced in turn. Entries are immutable, so a serializer
+ * shared across threads by mistake gets misses, never wrong bytes.
+ */
+final class EncodedTables {
+
+  static final int ENTRIES = 8;
+  static final int MAX_IDS = 256;
+
+  private static final class Entry {
+    final ReplicaId[] ids;
+    final byte[] bytes;
+
+    Entry(ReplicaId[] ids, byte[] bytes) {
+      this.ids = ids;
+      this.bytes = bytes;
+    }
+  }
+
+  private final Entry[] entries = new Entry[ENTRIES];
+  private int next;
+
+  /** Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it. */
+  void write(Output out, ReplicaId[] sorted) {
+    byte[] known = lookup(sorted);
+    if (known != null) {
+      out.writeBytes(known);
+      return;
+    }
+    int start = out.position();
+    Wire.writeIds(out, sorted);
+    int end = out.position();
+    if (out.getClass() == Output.class && out.getOutputStream() == null && sorted.length <= MAX_IDS
+        && end - start <= RegionCache.MAX_BYTES) {
+      int slot = next;
+      entries[slot] = new Entry(sorted.clone(), Arrays.copyOfRange(out.getBuffer(), start, end));
+      next = (slot + 1) % ENTRIES;
+    }
+  }
+
+  private byte[] lookup(ReplicaId[] ids) {
+    for (Entry e : entries) {
+      if (e == null) {
+        return null;
+      }
+      if (same(e.ids, ids)) {
+        return e.bytes;
+      }
+    }
+    return null;
+  }
+
+  private static boolean same(ReplicaId[] a, ReplicaId[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -390,7 +390,8 @@ public final class Siblings<V> implements Lattice<Siblings<V>>, Prunable<Sibling
    *
    * <p>A client context read before the pruning does not cover the re-issued dots: a write made
    * with it is kept as a sibling of the values it had read, not an overwrite of them. Clean such
-   * contexts up on arrival (drop the retired server's entry) so they do not bring it back.
+   * contexts up on arrival ({@code context.pruneCleanup(retired, heir)}) so they do not bring the
+   * retired server back.
    *
    * @param retired the server that left for good
    * @param heir the live server that takes over, the one calling

@@ -2,8 +2,10 @@ package dev.converge.causal;
 
 import dev.converge.Causality;
 import dev.converge.Lattice;
+import dev.converge.Prunable;
 import dev.converge.ReplicaId;
 import dev.converge.Stats;
+import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Trusted;
 import java.util.AbstractSet;
@@ -50,7 +52,7 @@ import java.util.function.ObjLongConsumer;
  * with early exit for compare once both sides have something the other lacks. Vectors derived from
  * one another share their (immutable) replica array, which turns the walk into a counter loop.
  */
-public final class VersionVector implements Lattice<VersionVector> {
+public final class VersionVector implements Lattice<VersionVector>, Prunable<VersionVector> {
 
   private static final ReplicaId[] NO_REPLICAS = {};
   private static final long[] NO_COUNTERS = {};
@@ -403,6 +405,50 @@ public final class VersionVector implements Lattice<VersionVector> {
    */
   public boolean dominates(VersionVector other) {
     return compare(other).isAfterOrEqual();
+  }
+
+  /**
+   * The vector without the entry of {@code retired}. As a clock, a vector names events, not values:
+   * there is nothing to hand to {@code heir}, and when every vector that is compared has the same
+   * entry for the retired replica (its last event reached them all), dropping it everywhere keeps
+   * every comparison. Use it to clean up client contexts read before a pruning (see {@link
+   * Siblings#prune}); {@link dev.converge.counter.GCounter#prune} folds counts instead.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that takes over
+   * @return the vector without {@code retired}, or {@code this} when it has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public VersionVector prune(ReplicaId retired, ReplicaId heir) {
+    Pruning.check(retired, heir);
+    int i = Arrays.binarySearch(replicas, retired);
+    if (i < 0) {
+      return this;
+    }
+    int n = replicas.length;
+    ReplicaId[] ids = new ReplicaId[n - 1];
+    long[] cs = new long[n - 1];
+    System.arraycopy(replicas, 0, ids, 0, i);
+    System.arraycopy(counters, 0, cs, 0, i);
+    System.arraycopy(replicas, i + 1, ids, i, n - i - 1);
+    System.arraycopy(counters, i + 1, cs, i, n - i - 1);
+    return n == 1 ? empty() : new VersionVector(ids, cs);
+  }
+
+  /**
+   * The same as {@link #prune}: the vector without the entry of {@code retired}.
+   *
+   * @param retired the replica that left for good
+   * @param heir the live replica that took over
+   * @return the vector without {@code retired}, or {@code this} when it has no entry
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code retired} and {@code heir} are the same replica
+   */
+  @Override
+  public VersionVector pruneCleanup(ReplicaId retired, ReplicaId heir) {
+    return prune(retired, heir);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.Dot;
 import dev.converge.causal.Siblings;
+import dev.converge.causal.VersionVector;
 import dev.converge.internal.Pruning;
 import dev.converge.counter.PNCounter;
 import dev.converge.laws.History;
@@ -156,6 +157,18 @@ final class PruningLawsTest {
     others.remove(RETIRED);
     return List.of(others, Pruning.without(c.cloud(), RETIRED));
   }, c -> c.mentions(RETIRED));
+
+  static final Spec<VersionVector> VECTOR = new Spec<>("VersionVector",
+      Model.of(VersionVector.empty(), r -> Ops.op("increment", (i, w) -> w.state(i).increment(w.id(i)))), v -> {
+        java.util.Map<ReplicaId, Long> others = new java.util.HashMap<>(v.toMap());
+        others.remove(RETIRED);
+        return others;
+      }, v -> v.get(RETIRED) > 0);
+
+  @Test
+  void versionVector() {
+    check(VECTOR);
+  }
 
   @Test
   void pnCounter() {

@@ -139,6 +139,15 @@ final class PruningStoriesTest {
     assertEquals(pruned, s.pruneCleanup(OLD, HEIR).merge(pruned));
     // A client that read after the pruning overwrites both values.
     assertEquals(List.of("v3"), pruned.update(pruned.context(), "v3", HEIR).values());
+    // A client that read before the pruning: its context names the retired server and misses the
+    // heir's re-issued dots, so its write is a sibling; cleaned up, the context does not bring the
+    // retired server back.
+    VersionVector stale = s.context();
+    Siblings<String> written = pruned.update(stale.pruneCleanup(OLD, HEIR), "v3", HEIR);
+    assertEquals(Set.of("v1", "v3"), Set.copyOf(written.values()),
+        "v2 (read) is overwritten; v1, re-issued under a dot the client never saw, stays a sibling");
+    assertEquals(0, written.context().get(OLD));
+    assertTrue(pruned.update(stale, "v3", HEIR).context().get(OLD) > 0, "uncleaned, it would");
   }
 
   @Test

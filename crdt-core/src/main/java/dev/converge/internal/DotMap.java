@@ -33,7 +33,10 @@ import java.util.function.IntFunction;
  * in two primitive arrays. A merge then reads the dots of both maps sequentially from those
  * arrays, decides membership in the other side's context by comparing the counter with that
  * replica's entry (looked up once per replica, not per entry), and writes no reference but the
- * key. Every other slot (a {@code Dot[]} or a {@link Tagged}) is in {@code slots}. The
+ * key. Every other slot (a {@code Dot[]} or a {@link Tagged}) is in {@code slots}: one per entry
+ * when no entry is inline (ORMap), else only those of the entries that are not inline, each
+ * entry pointing to its own with a negative replica index (an ORSet after concurrent adds of a
+ * few elements carries no array of references as long as the map besides its keys). The
  * representation is canonical where it matters: a single dot is always inline, and the replica
  * table holds exactly the replicas of the inline dots (its order is not part of the value).
  * {@link #slot(int)} and {@link #get(Object)} build the {@code Dot} of an inline entry when asked.
@@ -57,11 +60,18 @@ public final class DotMap {
   private final int[] hashes;
   /** The distinct replicas of the inline dots, in no particular order. */
   private final ReplicaId[] replicas;
-  /** Per entry, the index in {@code replicas} of its dot's replica, or -1 when it is not inline; {@code null} when no entry is. */
+  /**
+   * Per entry, the index in {@code replicas} of its dot's replica, or {@code -(s + 1)} when the
+   * entry is not inline and its slot is {@code slots[s]}; {@code null} when no entry is inline.
+   */
   private final int[] dotReplica;
   /** Per entry, its dot's counter when it is inline; {@code null} with {@code dotReplica}. */
   private final long[] dotCounter;
-  /** Per entry, its slot when it is not inline, else {@code null}; {@code null} when every entry is inline. */
+  /**
+   * The slots of the entries that are not inline: entry {@code i}'s at {@code i} when
+   * {@code dotReplica} is {@code null}, else where {@code dotReplica[i]} says; {@code null} when
+   * every entry is inline.
+   */
   private final Object[] slots;
 
   private DotMap(Object[] keys, int[] hashes, ReplicaId[] replicas, int[] dotReplica, long[] dotCounter, Object[] slots) {
@@ -85,13 +95,21 @@ public final class DotMap {
 
   /** The slot of key {@code i} (a new {@link Dot} for an entry with one dot). */
   public Object slot(int i) {
-    int r = dotReplica == null ? -1 : dotReplica[i];
-    return r >= 0 ? new Dot(replicas[r], dotCounter[i]) : slots[i];
+    if (dotReplica == null) {
+      return slots[i];
+    }
+    int r = dotReplica[i];
+    return r >= 0 ? new Dot(replicas[r], dotCounter[i]) : slots[-r - 1];
+  }
+
+  /** The slot of key {@code i}, which is not inline. */
+  private Object slotAt(int i) {
+    return dotReplica == null ? slots[i] : slots[-dotReplica[i] - 1];
   }
 
   /** The number of dots of key {@code i}, without building its slot. */
   public int dotCount(int i) {
-    return isInline(i) ? 1 : Slots.dotCount(slots[i]);
+    return isInline(i) ? 1 : Slots.dotCount(slotAt(i));
   }
 
   private boolean isInline(int i) {
@@ -523,7 +541,7 @@ public final class DotMap {
         }
         return;
       }
-      Object sa = a.slots[i];
+      Object sa = a.slotAt(i);
       Object s = Slots.filter(sa, cb);
       if (s == sa) {
         fromA(i);
@@ -540,7 +558,7 @@ public final class DotMap {
         }
         return;
       }
-      Object sb = b.slots[j];
+      Object sb = b.slotAt(j);
       Object s = Slots.filter(sb, ca);
       if (s == sb) {
         fromB(j);
@@ -766,6 +784,8 @@ public final class DotMap {
     /** Which replicas of the table an inline entry uses, and how many. */
     private boolean[] used;
     private int usedCount;
+    /** The entries that are not inline. */
+    private int slotCount;
     private Map<ReplicaId, Integer> index; // for large tables
 
     /**
@@ -863,31 +883,38 @@ public final class DotMap {
         int len = Math.min(to - from, keys.length - pos);
         System.arraycopy(src.keys, from, keys, pos, len);
         System.arraycopy(src.hashes, from, hashes, pos, len);
-        if (src.dotReplica != null) {
+        if (src.dotReplica == null) {
+          // Every entry has a slot, at its own index.
+          if (dotReplica != null) {
+            Arrays.fill(dotReplica, pos, pos + len, -1);
+          }
+          needSlots();
+          System.arraycopy(src.slots, from, slots, pos, len);
+          slotCount += len;
+        } else {
           needInline();
           System.arraycopy(src.dotCounter, from, dotCounter, pos, len);
-          if (map == null) {
+          if (map == null && src.slots == null) {
+            // Only inline entries, indexes unchanged.
             System.arraycopy(src.dotReplica, from, dotReplica, pos, len);
             for (int k = pos; k < pos + len && usedCount < tableSize; k++) {
-              if (dotReplica[k] >= 0) {
-                use(dotReplica[k]);
-              }
+              use(dotReplica[k]);
             }
           } else {
             for (int i = from, k = pos; i < from + len; i++, k++) {
               int r = src.dotReplica[i];
-              dotReplica[k] = r >= 0 ? map[r] : -1;
               if (r >= 0) {
-                use(map[r]);
+                int t = map == null ? r : map[r];
+                dotReplica[k] = t;
+                use(t);
+              } else {
+                dotReplica[k] = -1;
+                needSlots();
+                slots[k] = src.slots[-r - 1];
+                slotCount++;
               }
             }
           }
-        } else if (dotReplica != null) {
-          Arrays.fill(dotReplica, pos, pos + len, -1);
-        }
-        if (src.slots != null) {
-          needSlots();
-          System.arraycopy(src.slots, from, slots, pos, len);
         }
         pos += len;
         from += len;
@@ -909,7 +936,8 @@ public final class DotMap {
         use(t);
       } else {
         needSlots();
-        slots[k] = src.slots[i];
+        slots[k] = src.slotAt(i);
+        slotCount++;
         if (dotReplica != null) {
           dotReplica[k] = -1;
         }
@@ -932,6 +960,7 @@ public final class DotMap {
       } else {
         needSlots();
         slots[k] = slot;
+        slotCount++;
         if (dotReplica != null) {
           dotReplica[k] = -1;
         }
@@ -969,12 +998,15 @@ public final class DotMap {
       ReplicaId[] t = table.length == tableSize ? table : Arrays.copyOf(table, tableSize);
       boolean inline = usedCount > 0;
       if (full == null && pos == keys.length) {
-        // One chunk of the exact size: it becomes the map (the arrays are this builder's own).
-        if (renumber != null && dotReplica != null) {
-          renumberAll(dotReplica, pos, renumber);
+        // One chunk of the exact size: its arrays (this builder's own) become the map's.
+        if (!inline) {
+          return new DotMap(keys, hashes, t, null, null, slots);
         }
-        Object[] s = slots != null && anyNonNull(slots, pos) ? slots : null;
-        return new DotMap(keys, hashes, t, inline ? dotReplica : null, inline ? dotCounter : null, s);
+        Object[] dense = slotCount == 0 ? null : new Object[slotCount];
+        if (dense != null || renumber != null) {
+          finish(dotReplica, 0, n, renumber, slots, dense, 0);
+        }
+        return new DotMap(keys, hashes, t, dotReplica, dotCounter, dense);
       }
       if (full == null) {
         full = new ArrayList<>();
@@ -984,14 +1016,20 @@ public final class DotMap {
       int[] h = new int[n];
       int[] dr = inline ? new int[n] : null;
       long[] dc = inline ? new long[n] : null;
-      Object[] s = null;
+      Object[] s = slotCount == 0 ? null : new Object[inline ? slotCount : n];
       int at = 0;
+      int dense = 0;
       for (Object[] c : full) {
         Object[] ck = (Object[]) c[0];
         int len = Math.min(ck.length, n - at);
         System.arraycopy(ck, 0, k, at, len);
         System.arraycopy((int[]) c[1], 0, h, at, len);
-        if (inline) {
+        Object[] cs = (Object[]) c[4];
+        if (!inline) {
+          if (cs != null) {
+            System.arraycopy(cs, 0, s, at, len);
+          }
+        } else {
           int[] cr = (int[]) c[2];
           if (cr == null) {
             Arrays.fill(dr, at, at + len, -1);
@@ -999,39 +1037,37 @@ public final class DotMap {
             System.arraycopy(cr, 0, dr, at, len);
             System.arraycopy((long[]) c[3], 0, dc, at, len);
           }
-        }
-        Object[] cs = (Object[]) c[4];
-        if (cs != null && anyNonNull(cs, len)) {
-          if (s == null) {
-            s = new Object[n];
+          if (cs != null || renumber != null) {
+            dense = finish(dr, at, at + len, renumber, cs, s, dense);
           }
-          System.arraycopy(cs, 0, s, at, len);
         }
         at += len;
-      }
-      if (renumber != null && dr != null) {
-        renumberAll(dr, n, renumber);
       }
       return new DotMap(k, h, t, dr, dc, s);
     }
 
-    private static void renumberAll(int[] dotReplica, int n, int[] renumber) {
-      for (int k = 0; k < n; k++) {
+    /**
+     * Entries {@code [from, to)} of {@code dotReplica}: renumbers the replicas ({@code renumber}
+     * may be {@code null}), and moves the slot of each entry that is not inline from
+     * {@code slots} (indexed from {@code from}) to {@code dense}, from index {@code next} on, where
+     * its entry then points. Returns the next free index of {@code dense}.
+     */
+    private static int finish(int[] dotReplica, int from, int to, int[] renumber, Object[] slots, Object[] dense, int next) {
+      for (int k = from; k < to; k++) {
         int r = dotReplica[k];
         if (r >= 0) {
-          dotReplica[k] = renumber[r];
+          if (renumber != null) {
+            dotReplica[k] = renumber[r];
+          }
+        } else {
+          dense[next] = slots[k - from];
+          dotReplica[k] = -(next + 1);
+          next++;
         }
       }
+      return next;
     }
 
-    private static boolean anyNonNull(Object[] a, int n) {
-      for (int i = 0; i < n; i++) {
-        if (a[i] != null) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 
   /** The index after the run of entries with the hash of entry {@code i}. */
@@ -1052,7 +1088,7 @@ public final class DotMap {
     }
     return xi
         ? x.dotCounter[i] == y.dotCounter[j] && x.replicas[x.dotReplica[i]] == y.replicas[y.dotReplica[j]]
-        : Slots.same(x.slots[i], y.slots[j]);
+        : Slots.same(x.slotAt(i), y.slotAt(j));
   }
 
   @Override
@@ -1083,7 +1119,7 @@ public final class DotMap {
     for (int i = 0; i < keys.length; i++) {
       int s = isInline(i)
           ? 31 * replicas[dotReplica[i]].hashCode() + Long.hashCode(dotCounter[i])
-          : Slots.hash(slots[i]);
+          : Slots.hash(slotAt(i));
       h += 31 * hashes[i] + s; // order-independent within hash groups
     }
     return h;

@@ -105,6 +105,53 @@ final class DotMapInlineTest {
     assertSame(m, merged);
   }
 
+  /** A key that counts the calls to its {@code equals} with another instance. */
+  private static final class CountingKey {
+    static int calls;
+    final String name;
+
+    CountingKey(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o != this) {
+        calls++;
+      }
+      return o instanceof CountingKey && ((CountingKey) o).name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+  }
+
+  @Test
+  void merge_sameSingleDotOnBothSides_takesTheEntryWithoutComparingKeys() {
+    // a = {x: a:1, y: a:2}, b = {x: a:1, y: b:1} from separate key objects, context {a=2, b=1} on both.
+    CausalContext both = CausalContext.of(VersionVector.of(A, 2).merge(VersionVector.of(B, 1)));
+    DotMap a = DotMap.EMPTY.put(new CountingKey("x"), new Dot(A, 1)).put(new CountingKey("y"), new Dot(A, 2));
+    DotMap b = DotMap.EMPTY.put(new CountingKey("x"), new Dot(A, 1)).put(new CountingKey("y"), new Dot(B, 1));
+    CountingKey.calls = 0;
+    DotMap merged = a.merge(b, both, both);
+    // x: the same add on both sides, its keys not compared; y: different dots, keys compared.
+    assertEquals(1, CountingKey.calls);
+    assertEquals(1, merged.size());
+    assertEquals(new Dot(A, 1), merged.get(new CountingKey("x")));
+    // Keys sharing a hash code with different dots stay distinct ("Aa" and "BB" collide).
+    CausalContext ab = CausalContext.of(VersionVector.of(A, 1).merge(VersionVector.of(B, 1)));
+    DotMap left = DotMap.EMPTY.put("Aa", new Dot(A, 1));
+    DotMap right = DotMap.EMPTY.put("BB", new Dot(B, 1));
+    DotMap collided = left.merge(right, CausalContext.of(VersionVector.of(A, 1)), CausalContext.of(VersionVector.of(B, 1)));
+    assertEquals(2, collided.size());
+    assertEquals(new Dot(A, 1), collided.get("Aa"));
+    assertEquals(new Dot(B, 1), collided.get("BB"));
+    assertSame(collided, collided.merge(left, ab, CausalContext.of(VersionVector.of(A, 1))));
+    assertEquals(1, collided.merge(left, ab, ab).size()); // left has seen BB's add: removed there
+  }
+
   @Test
   void merge_largeMapsOfEveryKind_matchesAPerKeyModel() {
     SplittableRandom random = new SplittableRandom(7);

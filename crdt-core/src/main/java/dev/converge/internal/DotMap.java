@@ -1,42 +1,85 @@
 package dev.converge.internal;
 
 import dev.converge.Causality;
+import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
+import dev.converge.causal.Dot;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * An immutable map from keys to dot slots (see {@link Slots}), the store behind ORSet and ORMap.
  *
- * <p>Entries are kept in three parallel arrays sorted by the keys' hash codes, so lookups are a
- * binary search and a merge is one linear walk over both maps (no hashing, no tree). Keys with
- * equal hash codes are ordered by {@link #TIE_BREAK}; the walk matches them group by group, so it
- * stays correct even where the tie-break cannot order two distinct keys.
+ * <p>Entries are kept in parallel arrays sorted by the keys' hash codes, so lookups are a binary
+ * search and a merge is one linear walk over both maps (no hashing, no tree). Keys with equal hash
+ * codes are ordered by {@link #TIE_BREAK}; the walk matches them group by group, so it stays
+ * correct even where the tie-break cannot order two distinct keys.
+ *
+ * <p>An entry whose slot is one {@link Dot} (almost every element of an ORSet) is stored
+ * <em>inline</em>, without a {@code Dot} object: the index of its replica in the map's small
+ * table of replicas ({@code replicas}, one entry per replica with an inline dot) and its counter,
+ * in two primitive arrays. A merge then reads the dots of both maps sequentially from those
+ * arrays, decides membership in the other side's context by comparing the counter with that
+ * replica's entry (looked up once per replica, not per entry), and writes no reference but the
+ * key. Every other slot (a {@code Dot[]} or a {@link Tagged}) is in {@code slots}: one per entry
+ * when no entry is inline (ORMap), else only those of the entries that are not inline, each
+ * entry pointing to its own with a negative replica index (an ORSet after concurrent adds of a
+ * few elements carries no array of references as long as the map besides its keys). The
+ * representation is canonical where it matters: a single dot is always inline, and the replica
+ * table holds exactly the replicas of the inline dots (its order is not part of the value).
+ * {@link #slot(int)} and {@link #get(Object)} build the {@code Dot} of an inline entry when asked.
  */
 public final class DotMap {
 
+  private static final Object[] NO_KEYS = {};
+  private static final int[] NO_INTS = {};
+  private static final ReplicaId[] NO_REPLICAS = {};
+
   /** The empty map. */
-  public static final DotMap EMPTY = new DotMap(new Object[0], new int[0], new Object[0]);
+  public static final DotMap EMPTY = new DotMap(NO_KEYS, NO_INTS, NO_REPLICAS, null, null, null);
 
   /** Orders distinct keys with equal hash codes deterministically. */
   static final Comparator<Object> TIE_BREAK = Canonical.TIE_BREAK;
 
+  /** Key pairs compared per block of the merge walk (see {@link Join#walk}). */
+  private static final int BLOCK = 256;
+
   private final Object[] keys;
   private final int[] hashes;
+  /** The distinct replicas of the inline dots, in no particular order. */
+  private final ReplicaId[] replicas;
+  /**
+   * Per entry, the index in {@code replicas} of its dot's replica, or {@code -(s + 1)} when the
+   * entry is not inline and its slot is {@code slots[s]}; {@code null} when no entry is inline.
+   */
+  private final int[] dotReplica;
+  /** Per entry, its dot's counter when it is inline; {@code null} with {@code dotReplica}. */
+  private final long[] dotCounter;
+  /**
+   * The slots of the entries that are not inline: entry {@code i}'s at {@code i} when
+   * {@code dotReplica} is {@code null}, else where {@code dotReplica[i]} says; {@code null} when
+   * every entry is inline.
+   */
   private final Object[] slots;
 
-  private DotMap(Object[] keys, int[] hashes, Object[] slots) {
+  private DotMap(Object[] keys, int[] hashes, ReplicaId[] replicas, int[] dotReplica, long[] dotCounter, Object[] slots) {
     this.keys = keys;
     this.hashes = hashes;
+    this.replicas = replicas;
+    this.dotReplica = dotReplica;
+    this.dotCounter = dotCounter;
     this.slots = slots;
   }
 
@@ -50,9 +93,27 @@ public final class DotMap {
     return keys[i];
   }
 
-  /** The slot of key {@code i}. */
+  /** The slot of key {@code i} (a new {@link Dot} for an entry with one dot). */
   public Object slot(int i) {
-    return slots[i];
+    if (dotReplica == null) {
+      return slots[i];
+    }
+    int r = dotReplica[i];
+    return r >= 0 ? new Dot(replicas[r], dotCounter[i]) : slots[-r - 1];
+  }
+
+  /** The slot of key {@code i}, which is not inline. */
+  private Object slotAt(int i) {
+    return dotReplica == null ? slots[i] : slots[-dotReplica[i] - 1];
+  }
+
+  /** The number of dots of key {@code i}, without building its slot. */
+  public int dotCount(int i) {
+    return isInline(i) ? 1 : Slots.dotCount(slotAt(i));
+  }
+
+  private boolean isInline(int i) {
+    return dotReplica != null && dotReplica[i] >= 0;
   }
 
   /** The index of {@code key}, or {@code -1}. */
@@ -70,7 +131,7 @@ public final class DotMap {
   /** The slot of {@code key}, or {@code null}. */
   public Object get(Object key) {
     int i = indexOf(key);
-    return i < 0 ? null : slots[i];
+    return i < 0 ? null : slot(i);
   }
 
   /** The first index whose hash is at least {@code h}. */
@@ -90,32 +151,26 @@ public final class DotMap {
 
   /** The map with {@code key} bound to {@code slot} (replacing its slot, or inserted in order). */
   public DotMap put(Object key, Object slot) {
+    int n = keys.length;
     int h = key.hashCode();
     int at = firstWithHash(h);
-    for (; at < hashes.length && hashes[at] == h; at++) {
+    for (; at < n && hashes[at] == h; at++) {
       if (keys[at].equals(key)) {
-        Object[] s = slots.clone();
-        s[at] = slot;
-        return new DotMap(keys, hashes, s);
+        Out o = new Out(n, true, replicas);
+        o.copyRange(this, 0, at, null);
+        o.put(keys[at], h, slot);
+        o.copyRange(this, at + 1, n, null);
+        return o.build();
       }
       if (TIE_BREAK.compare(keys[at], key) > 0) {
         break;
       }
     }
-    int n = keys.length;
-    Object[] k = new Object[n + 1];
-    int[] hs = new int[n + 1];
-    Object[] s = new Object[n + 1];
-    System.arraycopy(keys, 0, k, 0, at);
-    System.arraycopy(hashes, 0, hs, 0, at);
-    System.arraycopy(slots, 0, s, 0, at);
-    k[at] = key;
-    hs[at] = h;
-    s[at] = slot;
-    System.arraycopy(keys, at, k, at + 1, n - at);
-    System.arraycopy(hashes, at, hs, at + 1, n - at);
-    System.arraycopy(slots, at, s, at + 1, n - at);
-    return new DotMap(k, hs, s);
+    Out o = new Out(n + 1, true, replicas);
+    o.copyRange(this, 0, at, null);
+    o.put(key, h, slot);
+    o.copyRange(this, at, n, null);
+    return o.build();
   }
 
   /** The map without {@code key}; {@code this} when absent. */
@@ -125,87 +180,72 @@ public final class DotMap {
       return this;
     }
     int n = keys.length;
-    if (n == 1) {
-      return EMPTY;
-    }
-    Object[] k = new Object[n - 1];
-    int[] hs = new int[n - 1];
-    Object[] s = new Object[n - 1];
-    System.arraycopy(keys, 0, k, 0, i);
-    System.arraycopy(hashes, 0, hs, 0, i);
-    System.arraycopy(slots, 0, s, 0, i);
-    System.arraycopy(keys, i + 1, k, i, n - i - 1);
-    System.arraycopy(hashes, i + 1, hs, i, n - i - 1);
-    System.arraycopy(slots, i + 1, s, i, n - i - 1);
-    return new DotMap(k, hs, s);
+    Out o = new Out(n - 1, true, replicas);
+    o.copyRange(this, 0, i, null);
+    o.copyRange(this, i + 1, n, null);
+    return o.build();
   }
 
   /** The map without the keys in {@code remove}; one pass. {@code this} when none is present. */
   public DotMap removeAll(Collection<?> remove) {
     Set<?> set = remove instanceof Set ? (Set<?>) remove : new HashSet<>(remove);
     int n = keys.length;
-    Object[] k = null;
-    int[] hs = null;
-    Object[] s = null;
-    int out = 0;
+    Out o = null;
+    int run = 0; // start of the current run of kept entries
     for (int i = 0; i < n; i++) {
       if (set.contains(keys[i])) {
-        if (k == null) {
-          k = new Object[n];
-          hs = new int[n];
-          s = new Object[n];
-          System.arraycopy(keys, 0, k, 0, i);
-          System.arraycopy(hashes, 0, hs, 0, i);
-          System.arraycopy(slots, 0, s, 0, i);
-          out = i;
+        if (o == null) {
+          o = new Out(n - 1, false, replicas);
         }
-      } else if (k != null) {
-        k[out] = keys[i];
-        hs[out] = hashes[i];
-        s[out++] = slots[i];
+        o.copyRange(this, run, i, null);
+        run = i + 1;
       }
     }
-    if (k == null) {
+    if (o == null) {
       return this;
     }
-    return out == 0 ? EMPTY : new DotMap(Arrays.copyOf(k, out), Arrays.copyOf(hs, out), Arrays.copyOf(s, out));
+    o.copyRange(this, run, n, null);
+    return o.build();
   }
 
   /**
    * The map with every key of {@code keys} bound to the slot {@code slotFor} gives it (replacing
    * present keys): one sort of the new keys and one merge pass.
    */
-  public DotMap putAll(List<?> newKeys, java.util.function.IntFunction<Object> slotFor) {
+  public DotMap putAll(List<?> newKeys, IntFunction<Object> slotFor) {
     int m = newKeys.size();
+    if (m == 0) {
+      return this;
+    }
     int[] order = sortByHash(newKeys);
-    DotMap added = new DotMap(new Object[m], new int[m], new Object[m]);
+    Out add = new Out(m, true, replicas);
     for (int i = 0; i < m; i++) {
       Object key = newKeys.get(order[i]);
-      added.keys[i] = key;
-      added.hashes[i] = key.hashCode();
-      added.slots[i] = slotFor.apply(order[i]);
+      add.put(key, key.hashCode(), slotFor.apply(order[i]));
     }
     if (keys.length == 0) {
-      return m == 0 ? EMPTY : added;
+      return add.build();
     }
-    // Walk both; on equal keys the added slot wins.
-    Builder b = new Builder(this, added, false);
+    // The added map's table extends this map's (it is built on it, before pruning).
+    DotMap added = add.buildUnpruned();
+    int n = keys.length;
+    Out o = new Out(n + m, false, added.replicas);
     int i = 0;
     int j = 0;
-    while (i < keys.length || j < m) {
-      int c = i == keys.length ? 1 : j == m ? -1 : compareAt(this, i, added, j);
+    while (i < n || j < m) {
+      int c = i == n ? 1 : j == m ? -1 : compareAt(this, i, added, j);
       if (c < 0) {
-        b.emit(keys[i], hashes[i], slots[i++]);
+        o.copy(this, i++, null);
       } else if (c > 0) {
-        b.emit(added.keys[j], added.hashes[j], added.slots[j++]);
+        o.copy(added, j++, null);
       } else if (keys[i].equals(added.keys[j])) {
-        b.emit(keys[i], hashes[i], added.slots[j++]);
+        o.copy(added, j++, null); // on equal keys the added slot wins
         i++;
       } else {
-        b.emit(keys[i], hashes[i], slots[i++]); // distinct keys the tie-break cannot order
+        o.copy(this, i++, null); // distinct keys the tie-break cannot order
       }
     }
-    return b.result();
+    return o.build();
   }
 
   /**
@@ -255,9 +295,9 @@ public final class DotMap {
    * result equals one of them.
    */
   public DotMap merge(DotMap other, CausalContext ca, CausalContext cb) {
-    Builder b = new Builder(this, other, false);
-    walk(other, ca, cb, b);
-    return b.result();
+    Join j = new Join(this, other, ca, cb, false);
+    j.walk();
+    return j.result();
   }
 
   /**
@@ -268,10 +308,10 @@ public final class DotMap {
    */
   public Causality order(DotMap other, CausalContext ca, CausalContext cb) {
     Causality contexts = ca.compare(cb);
-    Builder b = new Builder(this, other, true);
-    walk(other, ca, cb, b);
-    boolean le = contexts.isBeforeOrEqual() && b.sameAsB();
-    boolean ge = contexts.isAfterOrEqual() && b.sameAsA();
+    Join j = new Join(this, other, ca, cb, true);
+    j.walk();
+    boolean le = contexts.isBeforeOrEqual() && j.sameAsB();
+    boolean ge = contexts.isAfterOrEqual() && j.sameAsA();
     if (le) {
       return ge ? Causality.EQUAL : Causality.BEFORE;
     }
@@ -313,139 +353,409 @@ public final class DotMap {
     };
   }
 
-  private void walk(DotMap other, CausalContext ca, CausalContext cb, Builder b) {
-    Object[] ka = keys;
-    Object[] kb = other.keys;
-    int[] ha = hashes;
-    int[] hb = other.hashes;
-    Object[] sa = slots;
-    Object[] sb = other.slots;
-    int n = ka.length;
-    int m = kb.length;
-    int i = 0;
-    int j = 0;
-    while (i < n && j < m && b.live()) {
-      int x = ha[i];
-      int y = hb[j];
-      if (x < y) {
-        b.emit(ka[i], x, Slots.filter(sa[i], cb));
-        i++;
-      } else if (x > y) {
-        b.emit(kb[j], y, Slots.filter(sb[j], ca));
-        j++;
-      } else {
-        int i2 = i + 1;
-        while (i2 < n && ha[i2] == x) {
-          i2++;
-        }
-        int j2 = j + 1;
-        while (j2 < m && hb[j2] == y) {
-          j2++;
-        }
-        if (i2 - i == 1 && j2 - j == 1 && (ka[i] == kb[j] || ka[i].equals(kb[j]))) {
-          b.emit(ka[i], x, Slots.merge(sa[i], sb[j], ca, cb));
-        } else {
-          mergeGroup(other, i, i2, j, j2, ca, cb, b);
-        }
-        i = i2;
-        j = j2;
-      }
+  /** For each replica of {@code table}, its entry in the vector of {@code context}. */
+  private static long[] seenBy(ReplicaId[] table, CausalContext context) {
+    long[] seen = new long[table.length];
+    for (int r = 0; r < table.length; r++) {
+      seen[r] = context.versionVector().get(table[r]);
     }
-    for (; i < n && b.live(); i++) {
-      b.emit(ka[i], ha[i], Slots.filter(sa[i], cb));
-    }
-    for (; j < m && b.live(); j++) {
-      b.emit(kb[j], hb[j], Slots.filter(sb[j], ca));
-    }
+    return seen;
   }
 
-  /** Keys sharing one hash code: match them pairwise, emit in tie-break order. */
-  private void mergeGroup(DotMap other, int i, int i2, int j, int j2, CausalContext ca, CausalContext cb, Builder b) {
-    List<Object[]> out = new ArrayList<>();
-    boolean[] matched = new boolean[j2 - j];
-    for (int p = i; p < i2; p++) {
-      Object slot = null;
-      boolean found = false;
-      for (int q = j; q < j2; q++) {
-        if (!matched[q - j] && keys[p].equals(other.keys[q])) {
-          matched[q - j] = true;
-          slot = Slots.merge(slots[p], other.slots[q], ca, cb);
-          found = true;
-          break;
-        }
-      }
-      out.add(new Object[] {keys[p], found ? slot : Slots.filter(slots[p], cb)});
-    }
-    for (int q = j; q < j2; q++) {
-      if (!matched[q - j]) {
-        out.add(new Object[] {other.keys[q], Slots.filter(other.slots[q], ca)});
+  /** The index of {@code r} in {@code table} (by reference: ids are canonical), or -1. */
+  private static int find(ReplicaId[] table, int size, ReplicaId r) {
+    for (int i = 0; i < size; i++) {
+      if (table[i] == r) {
+        return i;
       }
     }
-    out.sort((x, y) -> TIE_BREAK.compare(x[0], y[0]));
-    int h = hashes[i];
-    for (Object[] e : out) {
-      b.emit(e[0], h, e[1]);
-    }
+    return -1;
   }
 
   /**
-   * Collects a walk's output. Writes nothing while the output repeats map {@code a} or map
-   * {@code b} entry for entry, so a merge whose result is one of its operands allocates nothing.
+   * One merge walk (or, in a dry run, one comparison) of map {@code a} with context {@code ca} and
+   * map {@code b} with context {@code cb}, and its output. Writes nothing while the output repeats
+   * {@code a} or {@code b} entry for entry, so a merge whose result is one of its operands
+   * allocates nothing but this object. Each entry is emitted with where it is known to be
+   * unchanged from: entry {@code i} of {@code a}, entry {@code j} of {@code b}, both (equal
+   * entries), or neither (a new slot).
    */
-  private static final class Builder {
+  private static final class Join {
     private final DotMap a;
     private final DotMap b;
+    private final CausalContext ca;
+    private final CausalContext cb;
     private final boolean dryRun;
-    private Object[] keys;
-    private int[] hashes;
-    private Object[] slots;
+    /** Per replica of a's table, the counter up to which cb's vector has seen its dots. */
+    private final long[] aSeen;
+    /** Per replica of b's table, the counter up to which ca's vector has seen its dots. */
+    private final long[] bSeen;
+    /** Whether the contexts have clouds (then a dot above the vector may still be seen). */
+    private final boolean caCloud;
+    private final boolean cbCloud;
+    /** Per replica of a's table, its index in b's table, or -1. */
+    private final int[] aToB;
+    /** The output's replica table: a's, then b's replicas a lacks. */
+    private final ReplicaId[] union;
+    /** Per replica of b's table, its index in {@code union} (a's indexes are unchanged). */
+    private final int[] bToOut;
+    private Out out;
     private int count;
     private boolean sameA = true;
     private boolean sameB = true;
 
-    Builder(DotMap a, DotMap b, boolean dryRun) {
+    Join(DotMap a, DotMap b, CausalContext ca, CausalContext cb, boolean dryRun) {
       this.a = a;
       this.b = b;
+      this.ca = ca;
+      this.cb = cb;
       this.dryRun = dryRun;
+      this.aSeen = seenBy(a.replicas, cb);
+      this.bSeen = seenBy(b.replicas, ca);
+      this.caCloud = ca.cloudSize() > 0;
+      this.cbCloud = cb.cloudSize() > 0;
+      ReplicaId[] ta = a.replicas;
+      ReplicaId[] tb = b.replicas;
+      this.aToB = new int[ta.length];
+      for (int r = 0; r < ta.length; r++) {
+        aToB[r] = find(tb, tb.length, ta[r]);
+      }
+      this.bToOut = new int[tb.length];
+      ReplicaId[] u = Arrays.copyOf(ta, ta.length + tb.length);
+      int size = ta.length;
+      for (int r = 0; r < tb.length; r++) {
+        int at = find(ta, ta.length, tb[r]);
+        if (at < 0) {
+          at = size;
+          u[size++] = tb[r];
+        }
+        bToOut[r] = at;
+      }
+      this.union = size == u.length ? u : Arrays.copyOf(u, size);
     }
 
     boolean live() {
       return !dryRun || sameA || sameB;
     }
 
-    void emit(Object key, int hash, Object slot) {
+    /**
+     * The walk goes block by block. A first pass over the hash arrays alone finds the next
+     * {@link #BLOCK} pairs of keys with a hash of their own on each side; a tight loop then
+     * compares those keys; a second pass over the same stretch of the hash arrays emits the
+     * entries. Comparing keys reads both key objects, which in a large map lie all over the heap:
+     * in the tight loop the processor overlaps those reads, while in the branchy walk each
+     * mispredicted branch discarded the reads under way (5 to 10 times slower at 100k keys).
+     *
+     * <p>Keys whose entries hold the same single dot are not compared at all (see
+     * {@link #sameDot}): in merges of replicas that share most of their history, that is most
+     * keys, and the walk then reads only the maps' arrays.
+     */
+    void walk() {
+      Object[] ka = a.keys;
+      Object[] kb = b.keys;
+      int[] ha = a.hashes;
+      int[] hb = b.hashes;
+      int n = ka.length;
+      int m = kb.length;
+      int block = Math.min(BLOCK, Math.min(n, m));
+      int[] pairA = new int[block];
+      int[] pairB = new int[block];
+      boolean[] equal = new boolean[block];
+      int i = 0;
+      int j = 0;
+      while (i < n && j < m && live()) {
+        // Pass 1: the pairs of the block, and where the block ends (ei, ej).
+        int ei = i;
+        int ej = j;
+        int pairs = 0;
+        while (ei < n && ej < m && pairs < block) {
+          int x = ha[ei];
+          int y = hb[ej];
+          if (x < y) {
+            ei++;
+          } else if (x > y) {
+            ej++;
+          } else if ((ei + 1 == n || ha[ei + 1] != x) && (ej + 1 == m || hb[ej + 1] != y)) {
+            if (!sameDot(ei, ej)) {
+              pairA[pairs] = ei;
+              pairB[pairs++] = ej;
+            }
+            ei++;
+            ej++;
+          } else {
+            ei = endOfGroup(ha, ei);
+            ej = endOfGroup(hb, ej);
+          }
+        }
+        // The keys of the pairs.
+        for (int p = 0; p < pairs; p++) {
+          Object x = ka[pairA[p]];
+          Object y = kb[pairB[p]];
+          equal[p] = x == y || x.equals(y);
+        }
+        // Pass 2: the same steps as pass 1, emitting.
+        int pair = 0;
+        while ((i < ei || j < ej) && live()) {
+          int x = ha[i];
+          int y = hb[j];
+          if (x < y) {
+            onlyA(i++);
+          } else if (x > y) {
+            onlyB(j++);
+          } else if ((i + 1 == n || ha[i + 1] != x) && (j + 1 == m || hb[j + 1] != y)) {
+            if (sameDot(i, j)) {
+              fromBoth(i, j); // the same add on both sides: the same key, the same entry
+            } else if (equal[pair++]) {
+              pair(i, j);
+            } else {
+              group(i, i + 1, j, j + 1);
+            }
+            i++;
+            j++;
+          } else {
+            int i2 = endOfGroup(ha, i);
+            int j2 = endOfGroup(hb, j);
+            group(i, i2, j, j2);
+            i = i2;
+            j = j2;
+          }
+        }
+      }
+      for (; i < n && live(); i++) {
+        onlyA(i);
+      }
+      for (; j < m && live(); j++) {
+        onlyB(j);
+      }
+    }
+
+    /**
+     * Whether entry {@code i} of a and entry {@code j} of b, whose keys have the same hash code
+     * (and no other key of either map has it), each hold one dot, the same. A dot names one add
+     * event, which added one key: so the keys are equal, without reading them. This relies on the
+     * invariant every dot store relies on, that a dot tags one key only (a replica never reuses a
+     * dot; {@code ORSet.of} and {@code validate} reject states that break it, and
+     * {@code checkMergeable} detects two states that do). For states that break it, the merge
+     * was already wrong (a remove of one key would also remove the other); with this test, two
+     * such keys that also share a hash code become one.
+     */
+    private boolean sameDot(int i, int j) {
+      int[] ra = a.dotReplica;
+      int[] rb = b.dotReplica;
+      if (ra == null || rb == null) {
+        return false;
+      }
+      int x = ra[i];
+      return x >= 0 && a.dotCounter[i] == b.dotCounter[j] && aToB[x] == rb[j] && rb[j] >= 0;
+    }
+
+    /** Whether cb has seen the inline dot of entry {@code i} of a. */
+    private boolean seenByB(int i) {
+      int r = a.dotReplica[i];
+      long c = a.dotCounter[i];
+      return c <= aSeen[r] || (cbCloud && cb.contains(a.replicas[r], c));
+    }
+
+    /** Whether ca has seen the inline dot of entry {@code j} of b. */
+    private boolean seenByA(int j) {
+      int r = b.dotReplica[j];
+      long c = b.dotCounter[j];
+      return c <= bSeen[r] || (caCloud && ca.contains(b.replicas[r], c));
+    }
+
+    /** Entry {@code i} of a, whose key b lacks: what cb has not seen of it. */
+    private void onlyA(int i) {
+      if (a.isInline(i)) {
+        if (!seenByB(i)) {
+          fromA(i);
+        }
+        return;
+      }
+      Object sa = a.slotAt(i);
+      Object s = Slots.filter(sa, cb);
+      if (s == sa) {
+        fromA(i);
+      } else if (s != null) {
+        fresh(a.keys[i], a.hashes[i], s);
+      }
+    }
+
+    /** Entry {@code j} of b, whose key a lacks: what ca has not seen of it. */
+    private void onlyB(int j) {
+      if (b.isInline(j)) {
+        if (!seenByA(j)) {
+          fromB(j);
+        }
+        return;
+      }
+      Object sb = b.slotAt(j);
+      Object s = Slots.filter(sb, ca);
+      if (s == sb) {
+        fromB(j);
+      } else if (s != null) {
+        fresh(b.keys[j], b.hashes[j], s);
+      }
+    }
+
+    /** Entry {@code i} of a and entry {@code j} of b, whose keys are equal. */
+    private void pair(int i, int j) {
+      if (a.isInline(i) && b.isInline(j)) {
+        int ra = a.dotReplica[i];
+        long x = a.dotCounter[i];
+        long y = b.dotCounter[j];
+        if (x == y && aToB[ra] == b.dotReplica[j]) {
+          fromBoth(i, j);
+          return;
+        }
+        boolean keepA = !seenByB(i);
+        boolean keepB = !seenByA(j);
+        if (keepA && keepB) {
+          Dot da = new Dot(a.replicas[ra], x);
+          Dot db = new Dot(b.replicas[b.dotReplica[j]], y);
+          fresh(a.keys[i], a.hashes[i], da.compareTo(db) < 0 ? new Dot[] {da, db} : new Dot[] {db, da});
+        } else if (keepA) {
+          fromA(i);
+        } else if (keepB) {
+          fromB(j);
+        }
+        return;
+      }
+      Object sa = a.slot(i);
+      Object sb = b.slot(j);
+      Object s = Slots.merge(sa, sb, ca, cb);
+      emit(a.keys[i], a.hashes[i], s, s == sa ? i : -1, s == sb || (s == sa && Slots.same(sa, sb)) ? j : -1);
+    }
+
+    /** Keys sharing one hash code, a's {@code [i, i2)} and b's {@code [j, j2)}: matched pairwise, emitted in tie-break order. */
+    private void group(int i, int i2, int j, int j2) {
+      List<Object[]> found = new ArrayList<>();
+      boolean[] matched = new boolean[j2 - j];
+      for (int p = i; p < i2; p++) {
+        Object sa = a.slot(p);
+        Object s = null;
+        int fromB = -1;
+        boolean paired = false;
+        for (int q = j; q < j2; q++) {
+          if (!matched[q - j] && a.keys[p].equals(b.keys[q])) {
+            matched[q - j] = true;
+            Object sb = b.slot(q);
+            s = Slots.merge(sa, sb, ca, cb);
+            fromB = s == sb || (s == sa && Slots.same(sa, sb)) ? q : -1;
+            paired = true;
+            break;
+          }
+        }
+        if (!paired) {
+          s = Slots.filter(sa, cb);
+        }
+        if (s != null) {
+          found.add(new Object[] {a.keys[p], s, s == sa ? p : -1, fromB});
+        }
+      }
+      for (int q = j; q < j2; q++) {
+        if (!matched[q - j]) {
+          Object sb = b.slot(q);
+          Object s = Slots.filter(sb, ca);
+          if (s != null) {
+            found.add(new Object[] {b.keys[q], s, -1, s == sb ? q : -1});
+          }
+        }
+      }
+      found.sort((x, y) -> TIE_BREAK.compare(x[0], y[0]));
+      int h = a.hashes[i];
+      for (Object[] e : found) {
+        emit(e[0], h, e[1], (Integer) e[2], (Integer) e[3]);
+      }
+    }
+
+    /** Entry {@code i} of a, unchanged (its key is not in b, or b's entry differs). */
+    private void fromA(int i) {
+      int k = count++;
+      if (out == null) {
+        boolean wasA = sameA;
+        sameA = sameA && k == i;
+        sameB = false;
+        if (sameA || !diverged(wasA, k)) {
+          return;
+        }
+      }
+      out.copy(a, i, null);
+    }
+
+    /** Entry {@code j} of b, unchanged. */
+    private void fromB(int j) {
+      int k = count++;
+      if (out == null) {
+        boolean wasA = sameA;
+        sameA = false;
+        sameB = sameB && k == j;
+        if (sameB || !diverged(wasA, k)) {
+          return;
+        }
+      }
+      out.copy(b, j, bToOut);
+    }
+
+    /** Entry {@code i} of a, equal to entry {@code j} of b. */
+    private void fromBoth(int i, int j) {
+      int k = count++;
+      if (out == null) {
+        boolean wasA = sameA;
+        sameA = sameA && k == i;
+        sameB = sameB && k == j;
+        if (sameA || sameB || !diverged(wasA, k)) {
+          return;
+        }
+      }
+      out.copy(a, i, null);
+    }
+
+    /** A new slot for {@code key}. */
+    private void fresh(Object key, int hash, Object slot) {
+      int k = count++;
+      if (out == null) {
+        boolean wasA = sameA;
+        sameA = false;
+        sameB = false;
+        if (!diverged(wasA, k)) {
+          return;
+        }
+      }
+      out.put(key, hash, slot);
+    }
+
+    /** {@code slot} (nothing when {@code null}), unchanged from entry {@code i} of a and/or {@code j} of b (-1: not). */
+    private void emit(Object key, int hash, Object slot, int i, int j) {
       if (slot == null) {
         return;
       }
-      int k = count++;
-      if (keys != null) {
-        keys[k] = key;
-        hashes[k] = hash;
-        slots[k] = slot;
-        return;
+      if (i >= 0 && j >= 0) {
+        fromBoth(i, j);
+      } else if (i >= 0) {
+        fromA(i);
+      } else if (j >= 0) {
+        fromB(j);
+      } else {
+        fresh(key, hash, slot);
       }
-      boolean wasA = sameA;
-      if (sameA) {
-        sameA = k < a.keys.length && a.keys[k] == key && (a.slots[k] == slot || Slots.same(a.slots[k], slot));
+    }
+
+    /**
+     * The output stopped repeating both maps at entry {@code k}: copies the prefix it repeated
+     * (of a when it still repeated a, else of b) to go on writing from there. Returns whether it
+     * writes, that is, unless this is a dry run.
+     */
+    private boolean diverged(boolean wasA, int k) {
+      if (dryRun) {
+        return false;
       }
-      if (sameB) {
-        sameB = k < b.keys.length && (b.keys[k] == key || b.keys[k].equals(key)) && Slots.same(b.slots[k], slot);
+      out = new Out(a.keys.length + b.keys.length, false, union);
+      if (wasA) {
+        out.copyRange(a, 0, k, null);
+      } else {
+        out.copyRange(b, 0, k, bToOut);
       }
-      if (sameA || sameB || dryRun) {
-        return; // the output so far repeats one of the maps: nothing to write yet
-      }
-      // Both diverged here: materialize the prefix from the map it repeated, then go on writing.
-      DotMap source = wasA ? a : b;
-      int cap = a.keys.length + b.keys.length;
-      keys = new Object[cap];
-      hashes = new int[cap];
-      slots = new Object[cap];
-      System.arraycopy(source.keys, 0, keys, 0, k);
-      System.arraycopy(source.hashes, 0, hashes, 0, k);
-      System.arraycopy(source.slots, 0, slots, 0, k);
-      keys[k] = key;
-      hashes[k] = hash;
-      slots[k] = slot;
+      return true;
     }
 
     boolean sameAsA() {
@@ -463,15 +773,352 @@ public final class DotMap {
       if (sameAsB()) {
         return b;
       }
-      if (keys == null) {
+      if (out == null) {
         // The output is a strict prefix of a map it repeated.
         DotMap source = sameA ? a : b;
-        return count == 0 ? EMPTY
-            : new DotMap(Arrays.copyOf(source.keys, count), Arrays.copyOf(source.hashes, count), Arrays.copyOf(source.slots, count));
+        Out o = new Out(count, true, source.replicas);
+        o.copyRange(source, 0, count, null);
+        return o.build();
       }
-      return count == 0 ? EMPTY
-          : new DotMap(Arrays.copyOf(keys, count), Arrays.copyOf(hashes, count), Arrays.copyOf(slots, count));
+      return out.build();
     }
+  }
+
+  /**
+   * New arrays being filled in order: with ranges or single entries of existing maps, or new
+   * slots. When the size is known, the entries go straight into arrays of that size. Otherwise
+   * they go into chunks of at most {@link #CHUNK} entries, copied once into arrays of the exact
+   * size by {@link #build()}: no array of a guessed capacity is allocated, zeroed, trimmed by a
+   * second copy and thrown away, and no reference is stored one at a time into an array large
+   * enough for G1 to allocate it in old regions (where each such store costs a memory fence). The
+   * inline and slot arrays of a chunk are allocated when first needed. The replica table starts
+   * as a given one (shared until a replica is added) and is pruned to the replicas still used.
+   */
+  private static final class Out {
+    static final int CHUNK = 4096;
+
+    /** The filled chunks, each {keys, hashes, dotReplica, dotCounter, slots}. */
+    private List<Object[]> full;
+    private Object[] keys;
+    private int[] hashes;
+    private int[] dotReplica;
+    private long[] dotCounter;
+    private Object[] slots;
+    /** Entries in the current chunk. */
+    private int pos;
+    /** Entries in the filled chunks. */
+    private int before;
+    private ReplicaId[] table;
+    private int tableSize;
+    private boolean tableShared = true;
+    /** Which replicas of the table an inline entry uses, and how many. */
+    private boolean[] used;
+    private int usedCount;
+    /** The entries that are not inline. */
+    private int slotCount;
+    private Map<ReplicaId, Integer> index; // for large tables
+
+    /**
+     * For {@code size} entries when {@code exact}, else for up to about {@code size}, with replica
+     * indexes into {@code table}.
+     */
+    Out(int size, boolean exact, ReplicaId[] table) {
+      chunk(exact ? size : Math.min(size, CHUNK));
+      this.table = table;
+      this.tableSize = table.length;
+      this.used = new boolean[table.length];
+    }
+
+    private void chunk(int size) {
+      keys = new Object[size];
+      hashes = new int[size];
+      dotReplica = null;
+      dotCounter = null;
+      slots = null;
+      pos = 0;
+    }
+
+    /** Room for one more entry in the current chunk. */
+    private void room() {
+      if (pos == keys.length) {
+        if (full == null) {
+          full = new ArrayList<>();
+        }
+        full.add(new Object[] {keys, hashes, dotReplica, dotCounter, slots});
+        before += pos;
+        chunk(CHUNK);
+      }
+    }
+
+    private void needInline() {
+      if (dotReplica == null) {
+        dotReplica = new int[keys.length];
+        dotCounter = new long[keys.length];
+        Arrays.fill(dotReplica, 0, pos, -1);
+      }
+    }
+
+    private void needSlots() {
+      if (slots == null) {
+        slots = new Object[keys.length];
+      }
+    }
+
+    private void use(int r) {
+      if (!used[r]) {
+        used[r] = true;
+        usedCount++;
+      }
+    }
+
+    /** The index of {@code r} in the table, added if absent. */
+    private int replicaIndex(ReplicaId r) {
+      int at;
+      if (index != null) {
+        Integer i = index.get(r);
+        at = i == null ? -1 : i;
+      } else {
+        at = find(table, tableSize, r);
+      }
+      if (at >= 0) {
+        return at;
+      }
+      if (tableShared || tableSize == table.length) {
+        table = Arrays.copyOf(table, Math.max(4, tableSize * 2));
+        used = Arrays.copyOf(used, table.length);
+        tableShared = false;
+      }
+      table[tableSize] = r;
+      if (index == null && tableSize >= 16) {
+        index = new HashMap<>();
+        for (int i = 0; i < tableSize; i++) {
+          index.put(table[i], i);
+        }
+      }
+      if (index != null) {
+        index.put(r, tableSize);
+      }
+      return tableSize++;
+    }
+
+    /**
+     * Appends entries {@code [from, to)} of {@code src}, whose replica indexes {@code map}
+     * translates into this table's ({@code null}: the same).
+     */
+    void copyRange(DotMap src, int from, int to, int[] map) {
+      while (from < to) {
+        if (pos == keys.length) {
+          room();
+        }
+        int len = Math.min(to - from, keys.length - pos);
+        System.arraycopy(src.keys, from, keys, pos, len);
+        System.arraycopy(src.hashes, from, hashes, pos, len);
+        if (src.dotReplica == null) {
+          // Every entry has a slot, at its own index.
+          if (dotReplica != null) {
+            Arrays.fill(dotReplica, pos, pos + len, -1);
+          }
+          needSlots();
+          System.arraycopy(src.slots, from, slots, pos, len);
+          slotCount += len;
+        } else {
+          needInline();
+          System.arraycopy(src.dotCounter, from, dotCounter, pos, len);
+          if (map == null && src.slots == null) {
+            // Only inline entries, indexes unchanged.
+            System.arraycopy(src.dotReplica, from, dotReplica, pos, len);
+            for (int k = pos; k < pos + len && usedCount < tableSize; k++) {
+              use(dotReplica[k]);
+            }
+          } else {
+            for (int i = from, k = pos; i < from + len; i++, k++) {
+              int r = src.dotReplica[i];
+              if (r >= 0) {
+                int t = map == null ? r : map[r];
+                dotReplica[k] = t;
+                use(t);
+              } else {
+                dotReplica[k] = -1;
+                needSlots();
+                slots[k] = src.slots[-r - 1];
+                slotCount++;
+              }
+            }
+          }
+        }
+        pos += len;
+        from += len;
+      }
+    }
+
+    /** Appends entry {@code i} of {@code src}, whose replica indexes {@code map} translates ({@code null}: the same). */
+    void copy(DotMap src, int i, int[] map) {
+      room();
+      int k = pos++;
+      keys[k] = src.keys[i];
+      hashes[k] = src.hashes[i];
+      int r = src.dotReplica == null ? -1 : src.dotReplica[i];
+      if (r >= 0) {
+        needInline();
+        int t = map == null ? r : map[r];
+        dotReplica[k] = t;
+        dotCounter[k] = src.dotCounter[i];
+        use(t);
+      } else {
+        needSlots();
+        slots[k] = src.slotAt(i);
+        slotCount++;
+        if (dotReplica != null) {
+          dotReplica[k] = -1;
+        }
+      }
+    }
+
+    /** Appends {@code key} with {@code slot}; a single {@link Dot} is stored inline. */
+    void put(Object key, int hash, Object slot) {
+      room();
+      int k = pos++;
+      keys[k] = key;
+      hashes[k] = hash;
+      if (slot instanceof Dot) {
+        Dot d = (Dot) slot;
+        needInline();
+        int t = replicaIndex(d.replica());
+        dotReplica[k] = t;
+        dotCounter[k] = d.counter();
+        use(t);
+      } else {
+        needSlots();
+        slots[k] = slot;
+        slotCount++;
+        if (dotReplica != null) {
+          dotReplica[k] = -1;
+        }
+      }
+    }
+
+    /** The map, its replica table pruned to the replicas its inline entries use. */
+    DotMap build() {
+      return build(true);
+    }
+
+    /** The map with the whole table as it is (for an intermediate map merged at once with its base). */
+    DotMap buildUnpruned() {
+      return build(false);
+    }
+
+    private DotMap build(boolean prune) {
+      int n = before + pos;
+      if (n == 0) {
+        return EMPTY;
+      }
+      int[] renumber = null;
+      if (prune && usedCount < tableSize) {
+        renumber = new int[tableSize];
+        ReplicaId[] t = new ReplicaId[usedCount];
+        for (int r = 0, next = 0; r < tableSize; r++) {
+          if (used[r]) {
+            t[next] = table[r];
+            renumber[r] = next++;
+          }
+        }
+        table = t;
+        tableSize = usedCount;
+      }
+      ReplicaId[] t = table.length == tableSize ? table : Arrays.copyOf(table, tableSize);
+      boolean inline = usedCount > 0;
+      if (full == null && pos == keys.length) {
+        // One chunk of the exact size: its arrays (this builder's own) become the map's.
+        if (!inline) {
+          return new DotMap(keys, hashes, t, null, null, slots);
+        }
+        Object[] dense = slotCount == 0 ? null : new Object[slotCount];
+        if (dense != null || renumber != null) {
+          finish(dotReplica, 0, n, renumber, slots, dense, 0);
+        }
+        return new DotMap(keys, hashes, t, dotReplica, dotCounter, dense);
+      }
+      if (full == null) {
+        full = new ArrayList<>();
+      }
+      full.add(new Object[] {keys, hashes, dotReplica, dotCounter, slots}); // the last, partly filled
+      Object[] k = new Object[n];
+      int[] h = new int[n];
+      int[] dr = inline ? new int[n] : null;
+      long[] dc = inline ? new long[n] : null;
+      Object[] s = slotCount == 0 ? null : new Object[inline ? slotCount : n];
+      int at = 0;
+      int dense = 0;
+      for (Object[] c : full) {
+        Object[] ck = (Object[]) c[0];
+        int len = Math.min(ck.length, n - at);
+        System.arraycopy(ck, 0, k, at, len);
+        System.arraycopy((int[]) c[1], 0, h, at, len);
+        Object[] cs = (Object[]) c[4];
+        if (!inline) {
+          if (cs != null) {
+            System.arraycopy(cs, 0, s, at, len);
+          }
+        } else {
+          int[] cr = (int[]) c[2];
+          if (cr == null) {
+            Arrays.fill(dr, at, at + len, -1);
+          } else {
+            System.arraycopy(cr, 0, dr, at, len);
+            System.arraycopy((long[]) c[3], 0, dc, at, len);
+          }
+          if (cs != null || renumber != null) {
+            dense = finish(dr, at, at + len, renumber, cs, s, dense);
+          }
+        }
+        at += len;
+      }
+      return new DotMap(k, h, t, dr, dc, s);
+    }
+
+    /**
+     * Entries {@code [from, to)} of {@code dotReplica}: renumbers the replicas ({@code renumber}
+     * may be {@code null}), and moves the slot of each entry that is not inline from
+     * {@code slots} (indexed from {@code from}) to {@code dense}, from index {@code next} on, where
+     * its entry then points. Returns the next free index of {@code dense}.
+     */
+    private static int finish(int[] dotReplica, int from, int to, int[] renumber, Object[] slots, Object[] dense, int next) {
+      for (int k = from; k < to; k++) {
+        int r = dotReplica[k];
+        if (r >= 0) {
+          if (renumber != null) {
+            dotReplica[k] = renumber[r];
+          }
+        } else {
+          dense[next] = slots[k - from];
+          dotReplica[k] = -(next + 1);
+          next++;
+        }
+      }
+      return next;
+    }
+
+  }
+
+  /** The index after the run of entries with the hash of entry {@code i}. */
+  private static int endOfGroup(int[] hashes, int i) {
+    int h = hashes[i];
+    int e = i + 1;
+    while (e < hashes.length && hashes[e] == h) {
+      e++;
+    }
+    return e;
+  }
+
+  /** Whether entry {@code i} of {@code x} and entry {@code j} of {@code y} hold the same dots (and values). */
+  private static boolean sameEntry(DotMap x, int i, DotMap y, int j) {
+    boolean xi = x.isInline(i);
+    if (xi != y.isInline(j)) {
+      return false;
+    }
+    return xi
+        ? x.dotCounter[i] == y.dotCounter[j] && x.replicas[x.dotReplica[i]] == y.replicas[y.dotReplica[j]]
+        : Slots.same(x.slotAt(i), y.slotAt(j));
   }
 
   @Override
@@ -487,8 +1134,9 @@ public final class DotMap {
       return false;
     }
     for (int i = 0; i < keys.length; i++) {
-      int j = d.indexOf(keys[i]);
-      if (j < 0 || !Slots.same(slots[i], d.slots[j])) {
+      // Usually the other map holds the key at the same index; else its hash group is searched.
+      int j = keys[i] == d.keys[i] || keys[i].equals(d.keys[i]) ? i : d.indexOf(keys[i]);
+      if (j < 0 || !sameEntry(this, i, d, j)) {
         return false;
       }
     }
@@ -499,7 +1147,10 @@ public final class DotMap {
   public int hashCode() {
     int h = 0;
     for (int i = 0; i < keys.length; i++) {
-      h += 31 * hashes[i] + Slots.hash(slots[i]); // order-independent within hash groups
+      int s = isInline(i)
+          ? 31 * replicas[dotReplica[i]].hashCode() + Long.hashCode(dotCounter[i])
+          : Slots.hash(slotAt(i));
+      h += 31 * hashes[i] + s; // order-independent within hash groups
     }
     return h;
   }

@@ -467,7 +467,7 @@ public final class ORSet<E> implements Lattice<ORSet<E>>, Prunable<ORSet<E>> {
     long dots = 0;
     long bytes = 3 + Sizes.context(context);
     for (int i = 0; i < entries.size(); i++) {
-      int n = Slots.dotCount(entries.slot(i));
+      int n = entries.dotCount(i);
       dots += n;
       bytes += Sizes.value(entries.key(i)) + (n == 1 ? 1 : 1 + 3L * n);
     }

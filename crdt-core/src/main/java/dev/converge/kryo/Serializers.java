@@ -88,8 +88,8 @@ final class Serializers {
     }
 
     /** The ids (strictly ascending, checked by readIds), then a counter of at least 1 for each. */
-    static VersionVector readEntries(Input in, Settings settings, RegionCache<ReplicaId[]> tables) {
-      ReplicaId[] ids = Wire.readIds(in, settings, tables);
+    static VersionVector readEntries(Input in, Settings settings, DecodedIds tables) {
+      ReplicaId[] ids = tables.read(in, settings);
       long[] counters = new long[ids.length];
       for (int i = 0; i < ids.length; i++) {
         counters[i] = Wire.readCounter(in, ids[i]);

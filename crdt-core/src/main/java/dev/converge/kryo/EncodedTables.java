@@ -8,7 +8,8 @@ import java.util.Arrays;
  * The encodings of replica tables a serializer wrote recently, by their ids: the same cluster's
  * table is front-coded once and then copied. Ids are compared by reference (they are canonical
  * instances, and the cache holds them, so an equal id is the same instance); a table of other
- * instances is merely a miss.
+ * instances is merely a miss. Tables not found are written from the cached bytes of their single
+ * ids ({@link EncodedIds}).
  *
  * <p>Bounded: {@value #ENTRIES} entries of at most {@value #MAX_IDS} ids and
  * {@value RegionCache#MAX_BYTES} bytes, replaced in turn. Entries are immutable, so a serializer
@@ -31,6 +32,8 @@ final class EncodedTables {
 
   private final Entry[] entries = new Entry[ENTRIES];
   private int next;
+  /** The bytes of single ids, for tables not found here. */
+  private final EncodedIds ids = new EncodedIds();
 
   /** Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it. */
   void write(Output out, ReplicaId[] sorted) {
@@ -40,7 +43,7 @@ final class EncodedTables {
       return;
     }
     int start = out.position();
-    Wire.writeIds(out, sorted);
+    ids.writeIds(out, sorted);
     int end = out.position();
     if (out.getClass() == Output.class && out.getOutputStream() == null && sorted.length <= MAX_IDS
         && end - start <= RegionCache.MAX_BYTES) {

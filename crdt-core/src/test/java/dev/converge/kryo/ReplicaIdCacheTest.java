@@ -108,6 +108,18 @@ final class ReplicaIdCacheTest {
   }
 
   @Test
+  void encode_randomTables_writesThePlainBytes() {
+    SplittableRandom r = new SplittableRandom(7);
+    EncodedIds cache = new EncodedIds();
+    for (int k = 0; k < 3000; k++) {
+      ReplicaId[] ids = randomTable(r);
+      Output out = new Output(64, -1);
+      cache.writeIds(out, ids);
+      assertArrayEquals(plainEncoding(ids), out.toBytes(), Arrays.toString(ids));
+    }
+  }
+
+  @Test
   void decode_randomTables_equalsThePlainReader() {
     SplittableRandom r = new SplittableRandom(11);
     DecodedIds cache = new DecodedIds();

@@ -89,9 +89,10 @@ final class DecodedIds {
     int n = Wire.readCount(in, settings, 2, "replica id");
     // Grown as ids arrive, as Wire.readIds does.
     ReplicaId[] ids = new ReplicaId[Wire.capacity(n)];
-    String previous = "";
-    // The UTF-8 bytes of previous, whose prefix hashes are in hashes[0..min(length, MAX)]; null when
-    // previous is not well-formed UTF-16 (its bytes would not decode back to it).
+    ReplicaId previous = null;
+    int prevChars = 0;
+    // The UTF-8 bytes of the previous id, whose prefix hashes are in hashes[0..min(length, MAX)];
+    // null when its string is not well-formed UTF-16 (its bytes would not decode back to it).
     byte[] prevKey = NO_BYTES;
     long chars = 0;
     for (int i = 0; i < n; i++) {
@@ -100,9 +101,9 @@ final class DecodedIds {
       }
       int at = in.position();
       int p = readVarInt(in, buf, limit);
-      if (p < 0 || p > previous.length()) {
+      if (p < 0 || p > prevChars) {
         throw Wire.fail(in, at, "replica id " + i + " shares " + Integer.toUnsignedString(p)
-            + " characters with the previous id of " + previous.length());
+            + " characters with the previous id of " + prevChars);
       }
       int lengthAt = in.position();
       int len = readVarInt(in, buf, limit);
@@ -110,7 +111,7 @@ final class DecodedIds {
         throw Wire.fail(in, lengthAt, "string of " + Integer.toUnsignedString(len) + " bytes exceeds the input or the limit");
       }
       int from = in.position();
-      int prefix = prevKey == null || len == 0 ? -1 : prefixBytes(prevKey, p, previous.length());
+      int prefix = prevKey == null || len == 0 ? -1 : prefixBytes(prevKey, p, prevChars);
       boolean ascii = prefix >= 0 && prefix + len <= MAX_KEY_BYTES;
       int h = 0;
       if (ascii) {
@@ -134,11 +135,12 @@ final class DecodedIds {
         }
         if (i > 0 && !ascends(prevKey, prefix, buf, from, len)) {
           throw Wire.fail(in, at, "replica ids not strictly ascending: " + previous + " before "
-              + previous.substring(0, p) + new String(buf, from, len, StandardCharsets.UTF_8));
+              + previous.id().substring(0, p) + new String(buf, from, len, StandardCharsets.UTF_8));
         }
         Entry e = find(table, h, prevKey, prefix, buf, from, len);
         if (e == null) {
-          String s = previous.substring(0, p) + new String(buf, from, len, StandardCharsets.UTF_8);
+          String s = (previous == null ? "" : previous.id().substring(0, p))
+              + new String(buf, from, len, StandardCharsets.UTF_8);
           byte[] key = new byte[prefix + len];
           System.arraycopy(prevKey, 0, key, 0, prefix);
           System.arraycopy(buf, from, key, prefix, len);
@@ -146,11 +148,13 @@ final class DecodedIds {
           insert(table, e);
         }
         ids[i] = e.id;
-        previous = e.id.id();
+        previous = e.id;
+        prevChars = p + len;
         prevKey = e.key;
       } else {
         // Wire.readIds, step for step.
-        String s = previous.substring(0, p) + Wire.readStringBody(in, len);
+        String before = previous == null ? "" : previous.id();
+        String s = before.substring(0, p) + Wire.readStringBody(in, len);
         chars += s.length();
         if (chars > 256L * (in.position() - start) + 4096) {
           throw Wire.fail(in, at, "replica ids expand to more than 256 characters per encoded byte");
@@ -158,12 +162,13 @@ final class DecodedIds {
         if (s.isEmpty()) {
           throw Wire.fail(in, at, "replica id " + i + " is empty");
         }
-        if (i > 0 && previous.compareTo(s) >= 0) {
-          throw Wire.fail(in, at, "replica ids not strictly ascending: " + previous + " before " + s);
+        if (i > 0 && before.compareTo(s) >= 0) {
+          throw Wire.fail(in, at, "replica ids not strictly ascending: " + before + " before " + s);
         }
         ReplicaId id = ReplicaId.of(s);
         ids[i] = id;
-        previous = s;
+        previous = id;
+        prevChars = s.length();
         prevKey = remember(table, hashes, id);
       }
     }

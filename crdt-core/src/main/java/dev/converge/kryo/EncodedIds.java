@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@link #writeIds} writes exactly the bytes of {@link Wire#writeIds}.
  *
  * <p>Bounded: {@value #SLOTS} ids of at most {@value #MAX_BYTES} UTF-8 bytes (longer ids are
- * encoded each time), in a table allocated on first use, found by the id's hash code and compared
+ * encoded each time), in a table allocated on first use, found by identity hash code and compared
  * by reference; an insert into a full window of {@value #PROBES} slots replaces one of them in turn.
  * The ids are held strongly, so at most that many stay out of {@link ReplicaId}'s weak pool's
  * reach. Entries are immutable, so a serializer shared across threads by mistake gets misses, never
@@ -57,6 +57,8 @@ final class EncodedIds {
    */
   void writeIds(Output out, ReplicaId[] sorted) {
     out.writeVarInt(sorted.length, true);
+    // a plain Output's buffer is its capacity: written in place where the id fits
+    boolean plain = out.getClass() == Output.class;
     Entry previous = null;
     for (ReplicaId id : sorted) {
       Entry e = entry(id);
@@ -67,9 +69,19 @@ final class EncodedIds {
           int m = Arrays.mismatch(previous.utf8, b);
           p = m < 0 ? b.length : m;
         }
-        out.writeVarInt(p, true);
-        out.writeVarInt(b.length - p, true);
-        out.writeBytes(b, p, b.length - p);
+        int rest = b.length - p;
+        byte[] buffer = out.getBuffer();
+        int at = out.position();
+        if (plain && p < 0x80 && rest < 0x80 && buffer.length - at >= rest + 2) {
+          buffer[at] = (byte) p; // one-byte varints
+          buffer[at + 1] = (byte) rest;
+          System.arraycopy(b, p, buffer, at + 2, rest);
+          out.setPosition(at + 2 + rest);
+        } else {
+          out.writeVarInt(p, true);
+          out.writeVarInt(rest, true);
+          out.writeBytes(b, p, rest);
+        }
       } else {
         Wire.writeId(out, previous == null ? "" : previous.id.id(), id.id());
       }
@@ -82,7 +94,8 @@ final class EncodedIds {
     if (table == null) {
       table = entries = new Entry[SLOTS];
     }
-    int slot = (id.hashCode() * 0x9E3779B9) >>> (32 - SLOT_BITS);
+    // the identity hash is in the id's header: no load of its string
+    int slot = (System.identityHashCode(id) * 0x9E3779B9) >>> (32 - SLOT_BITS);
     for (int k = 0; k < PROBES; k++) {
       int i = (slot + k) & (SLOTS - 1);
       Entry e = table[i];

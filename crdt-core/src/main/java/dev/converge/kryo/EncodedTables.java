@@ -35,7 +35,11 @@ final class EncodedTables {
   /** The bytes of single ids, for tables not found here. */
   private final EncodedIds ids = new EncodedIds();
 
-  /** Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it. */
+  /**
+   * Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it.
+   * The cache keeps {@code sorted} itself: callers pass arrays nobody writes to again (a vector's
+   * own array, a sealed {@link Wire.Table}, a {@link Wire#union}).
+   */
   void write(Output out, ReplicaId[] sorted) {
     byte[] known = lookup(sorted);
     if (known != null) {
@@ -48,7 +52,7 @@ final class EncodedTables {
     if (out.getClass() == Output.class && out.getOutputStream() == null && sorted.length <= MAX_IDS
         && end - start <= RegionCache.MAX_BYTES) {
       int slot = next;
-      entries[slot] = new Entry(sorted.clone(), Arrays.copyOfRange(out.getBuffer(), start, end));
+      entries[slot] = new Entry(sorted, Arrays.copyOfRange(out.getBuffer(), start, end));
       next = (slot + 1) % ENTRIES;
     }
   }

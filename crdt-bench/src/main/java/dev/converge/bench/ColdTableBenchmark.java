@@ -29,8 +29,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * next: {@link SerializationBenchmark} encodes and decodes one value over and over, so Converge's
  * serializers find its replica table in their small cache of recent tables (8 entries) every time.
  * Here each operation takes the next of {@value #VALUES} values, each over its own random subset
- * of 128 replicas, so no table repeats within 8 operations and every lookup misses: the cost of a
- * table seen for the first time. Pekko encodes and decodes the same values.
+ * of 128 replicas, so no table repeats within 8 operations and every table lookup misses: the cost
+ * of a table seen for the first time. Its ids are those of one cluster of 128 nodes, as in a real
+ * cluster, so the serializers' caches of single ids (1024 each) hold them after the first values.
+ * Pekko encodes and decodes the same values.
  *
  * <pre>
  * java -jar crdt-bench/target/benchmarks.jar ColdTableBenchmark

@@ -22,8 +22,8 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
   static final int VERSION = 1;
 
   final Settings settings;
-  /** Replica tables this serializer decoded recently (see {@link RegionCache}). */
-  final RegionCache<ReplicaId[]> tables = new RegionCache<>();
+  /** Replica tables and the replica ids in them this serializer decoded recently. */
+  final DecodedIds tables = new DecodedIds();
   /** Single replica ids this serializer decoded recently. */
   final RegionCache<ReplicaId> ids = new RegionCache<>();
   /** Replica tables this serializer encoded recently. */

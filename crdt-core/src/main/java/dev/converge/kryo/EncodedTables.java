@@ -8,7 +8,8 @@ import java.util.Arrays;
  * The encodings of replica tables a serializer wrote recently, by their ids: the same cluster's
  * table is front-coded once and then copied. Ids are compared by reference (they are canonical
  * instances, and the cache holds them, so an equal id is the same instance); a table of other
- * instances is merely a miss.
+ * instances is merely a miss. Tables not found are written from the cached bytes of their single
+ * ids ({@link EncodedIds}).
  *
  * <p>Bounded: {@value #ENTRIES} entries of at most {@value #MAX_IDS} ids and
  * {@value RegionCache#MAX_BYTES} bytes, replaced in turn. Entries are immutable, so a serializer
@@ -31,8 +32,14 @@ final class EncodedTables {
 
   private final Entry[] entries = new Entry[ENTRIES];
   private int next;
+  /** The bytes of single ids, for tables not found here. */
+  private final EncodedIds ids = new EncodedIds();
 
-  /** Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it. */
+  /**
+   * Writes the table {@code sorted} as {@link Wire#writeIds} does, from the cache when it holds it.
+   * The cache keeps {@code sorted} itself: callers pass arrays nobody writes to again (a vector's
+   * own array, a sealed {@link Wire.Table}, a {@link Wire#union}).
+   */
   void write(Output out, ReplicaId[] sorted) {
     byte[] known = lookup(sorted);
     if (known != null) {
@@ -40,12 +47,12 @@ final class EncodedTables {
       return;
     }
     int start = out.position();
-    Wire.writeIds(out, sorted);
+    ids.writeIds(out, sorted);
     int end = out.position();
     if (out.getClass() == Output.class && out.getOutputStream() == null && sorted.length <= MAX_IDS
         && end - start <= RegionCache.MAX_BYTES) {
       int slot = next;
-      entries[slot] = new Entry(sorted.clone(), Arrays.copyOfRange(out.getBuffer(), start, end));
+      entries[slot] = new Entry(sorted, Arrays.copyOfRange(out.getBuffer(), start, end));
       next = (slot + 1) % ENTRIES;
     }
   }

@@ -58,8 +58,11 @@ final class RegionCache<T> {
         return null;
       }
       byte[] b = e.bytes;
-      if (b.length <= available && Arrays.equals(buffer, at, at + b.length, b, 0, b.length)) {
-        in.setPosition(at + b.length);
+      int n = b.length;
+      // the middle and last bytes first: entries for other tables or ids mostly differ there
+      if (n <= available && buffer[at + (n >>> 1)] == b[n >>> 1] && buffer[at + n - 1] == b[n - 1]
+          && Arrays.equals(buffer, at, at + n, b, 0, n)) {
+        in.setPosition(at + n);
         return e.value;
       }
     }

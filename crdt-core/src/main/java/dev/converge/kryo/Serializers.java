@@ -88,8 +88,8 @@ final class Serializers {
     }
 
     /** The ids (strictly ascending, checked by readIds), then a counter of at least 1 for each. */
-    static VersionVector readEntries(Input in, Settings settings, RegionCache<ReplicaId[]> tables) {
-      ReplicaId[] ids = Wire.readIds(in, settings, tables);
+    static VersionVector readEntries(Input in, Settings settings, DecodedIds tables) {
+      ReplicaId[] ids = tables.read(in, settings);
       long[] counters = new long[ids.length];
       for (int i = 0; i < ids.length; i++) {
         counters[i] = Wire.readCounter(in, ids[i]);
@@ -564,6 +564,11 @@ final class Serializers {
 
     /** Sorts {@code keys[lo..hi]} ascending, moving {@code values} along (quicksort, insertion sort for short runs). */
     static void sortParallel(long[] keys, Object[] values, int lo, int hi) {
+      sortParallel(keys, values, null, lo, hi);
+    }
+
+    /** {@link #sortParallel(long[], Object[], int, int)}, moving {@code ints} along too unless it is {@code null}. */
+    static void sortParallel(long[] keys, Object[] values, int[] ints, int lo, int hi) {
       while (hi - lo > 16) {
         long pivot = keys[(lo + hi) >>> 1];
         int i = lo;
@@ -582,30 +587,42 @@ final class Serializers {
             Object v = values[i];
             values[i] = values[j];
             values[j] = v;
+            if (ints != null) {
+              int t = ints[i];
+              ints[i] = ints[j];
+              ints[j] = t;
+            }
             i++;
             j--;
           }
         }
         // recurse into the smaller part, loop on the larger: stack depth O(log n)
         if (j - lo < hi - i) {
-          sortParallel(keys, values, lo, j);
+          sortParallel(keys, values, ints, lo, j);
           lo = i;
         } else {
-          sortParallel(keys, values, i, hi);
+          sortParallel(keys, values, ints, i, hi);
           hi = j;
         }
       }
       for (int i = lo + 1; i <= hi; i++) {
         long k = keys[i];
         Object v = values[i];
+        int t = ints == null ? 0 : ints[i];
         int j = i - 1;
         while (j >= lo && keys[j] > k) {
           keys[j + 1] = keys[j];
           values[j + 1] = values[j];
+          if (ints != null) {
+            ints[j + 1] = ints[j];
+          }
           j--;
         }
         keys[j + 1] = k;
         values[j + 1] = v;
+        if (ints != null) {
+          ints[j + 1] = t;
+        }
       }
     }
 
@@ -633,74 +650,108 @@ final class Serializers {
     private <K, V extends Lattice<V>> void writeMap(Kryo kryo, Output out, ORMap<K, V> map) {
       Wire.Table table = writeTableAndContext(out, map.context(), encodedTables);
       Wire.writeTyped(kryo, out, map.zero(), "an ORMap's zero value");
-      // Keys in the order of their first dot: (replica index, counter) packed in a long when the
-      // counter fits in 40 bits (always, in practice), else compared as dots.
       int n = map.size();
+      Flat flat = new Flat(n);
+      map.forEachValue(flat);
+      int[] starts = flat.starts;
+      starts[n] = flat.count;
+      Dot[] dots = flat.dots;
+      Object[] values = flat.values;
+      // Keys in the order of their first dot: (replica index, counter) packed in a long when the
+      // counter fits in 40 bits (always, in practice), else compared as dots. Keys move along with
+      // their position in the flat arrays.
+      Object[] keys = flat.keys;
+      Object firstKey = n == 0 ? null : keys[0];
       long[] order = new long[n];
-      Object[] keys = new Object[n];
-      Object[] byDots = new Object[n];
-      Class<?> valueClass = null;
-      boolean mixedValues = false;
+      int[] positions = new int[n];
       boolean packable = true;
-      int k = 0;
-      for (K key : map.keySet()) {
-        Map<Dot, V> byDot = map.valuesByDot(key);
-        for (V v : byDot.values()) {
-          if (valueClass == null) {
-            valueClass = v.getClass();
-          } else if (v.getClass() != valueClass) {
-            mixedValues = true;
-          }
-        }
-        Dot first = byDot.keySet().iterator().next();
+      for (int k = 0; k < n; k++) {
+        Dot first = dots[starts[k]];
         if (first.counter() >= 1L << 40) {
           packable = false;
         }
         order[k] = ((long) table.indexOf(first.replica()) << 40) | (first.counter() & ((1L << 40) - 1));
-        keys[k] = key;
-        byDots[k++] = byDot;
+        positions[k] = k;
       }
-      Object[] sorted;
       if (packable) {
-        Object[] pairs = new Object[n];
-        for (int i = 0; i < n; i++) {
-          pairs[i] = new Object[] {keys[i], byDots[i]};
-        }
-        ORSetSerializer.sortParallel(order, pairs, 0, n - 1);
-        sorted = pairs;
+        ORSetSerializer.sortParallel(order, keys, positions, 0, n - 1);
       } else {
-        List<Object[]> pairs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          pairs.add(new Object[] {keys[i], byDots[i]});
+        List<Integer> byFirstDot = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+          byFirstDot.add(k);
         }
-        pairs.sort((x, y) -> firstDot(x).compareTo(firstDot(y)));
-        sorted = pairs.toArray();
+        byFirstDot.sort((x, y) -> dots[starts[x]].compareTo(dots[starts[y]]));
+        Object[] unsorted = keys.clone();
+        for (int k = 0; k < n; k++) {
+          positions[k] = byFirstDot.get(k);
+          keys[k] = unsorted[positions[k]];
+        }
       }
-      int keyCodec = Wire.codecFor(map.keySet());
-      Wire.writeCodec(kryo, out, keyCodec, map.isEmpty() ? null : map.keySet().iterator().next(), "an ORMap's keys");
-      int valueCodec = valueClass == null ? Wire.NONE : mixedValues ? Wire.MIXED : Wire.codecOf(valueClass);
-      Wire.writeCodec(kryo, out, valueCodec, n == 0 ? null : firstValue(byDots[0]), "an ORMap's values");
+      int keyCodec = flat.keyClass == null ? Wire.NONE : flat.mixedKeys ? Wire.MIXED : Wire.codecOf(flat.keyClass);
+      Wire.writeCodec(kryo, out, keyCodec, firstKey, "an ORMap's keys");
+      int valueCodec = flat.valueClass == null ? Wire.NONE : flat.mixedValues ? Wire.MIXED : Wire.codecOf(flat.valueClass);
+      Wire.writeCodec(kryo, out, valueCodec, n == 0 ? null : values[0], "an ORMap's values");
       out.writeVarInt(n, true);
-      for (Object o : sorted) {
-        Object[] pair = (Object[]) o;
-        Wire.writeValue(kryo, out, keyCodec, pair[0], "an ORMap's keys");
-        @SuppressWarnings("unchecked")
-        Map<Dot, V> byDot = (Map<Dot, V>) pair[1];
-        out.writeVarInt(byDot.size(), true);
-        for (Map.Entry<Dot, V> e : byDot.entrySet()) {
-          out.writeVarInt(table.indexOf(e.getKey().replica()), true);
-          out.writeVarLong(e.getKey().counter(), true);
-          Wire.writeValue(kryo, out, valueCodec, e.getValue(), "an ORMap's values");
+      for (int k = 0; k < n; k++) {
+        Wire.writeValue(kryo, out, keyCodec, keys[k], "an ORMap's keys");
+        int from = starts[positions[k]];
+        int to = starts[positions[k] + 1];
+        out.writeVarInt(to - from, true);
+        for (int j = from; j < to; j++) {
+          out.writeVarInt(table.indexOf(dots[j].replica()), true);
+          out.writeVarLong(dots[j].counter(), true);
+          Wire.writeValue(kryo, out, valueCodec, values[j], "an ORMap's values");
         }
       }
     }
 
-    private static Dot firstDot(Object pair) {
-      return ((Map<?, ?>) ((Object[]) pair)[1]).keySet().stream().map(Dot.class::cast).findFirst().orElseThrow();
-    }
+    /**
+     * An ORMap's values in flat arrays, as {@link ORMap#forEachValue} gives them: the keys in map
+     * order, where each key's values start, every dot and value, and the classes seen.
+     */
+    private static final class Flat implements ORMap.ValueConsumer<Object, Object> {
+      final Object[] keys;
+      /** Where each key's values start in dots and values; one more slot for the end. */
+      final int[] starts;
+      Dot[] dots;
+      Object[] values;
+      int count;
+      private int key = -1;
+      Class<?> keyClass;
+      boolean mixedKeys;
+      Class<?> valueClass;
+      boolean mixedValues;
 
-    private static Object firstValue(Object byDot) {
-      return ((Map<?, ?>) byDot).values().iterator().next();
+      Flat(int keys) {
+        this.keys = new Object[keys];
+        this.starts = new int[keys + 1];
+        this.dots = new Dot[keys];
+        this.values = new Object[keys];
+      }
+
+      @Override
+      public void accept(Object k, Dot dot, Object value) {
+        if (key < 0 || keys[key] != k) {
+          keys[++key] = k;
+          starts[key] = count;
+          if (keyClass == null) {
+            keyClass = k.getClass();
+          } else if (k.getClass() != keyClass) {
+            mixedKeys = true;
+          }
+        }
+        if (count == dots.length) {
+          dots = Arrays.copyOf(dots, Math.max(8, 2 * count));
+          values = Arrays.copyOf(values, dots.length);
+        }
+        dots[count] = dot;
+        values[count++] = value;
+        if (valueClass == null) {
+          valueClass = value.getClass();
+        } else if (value.getClass() != valueClass) {
+          mixedValues = true;
+        }
+      }
     }
 
     @Override

@@ -181,8 +181,8 @@ final class Wire {
       writeIds(out, ids);
     }
 
-    static ReplicaId[] read(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
-      return readIds(in, settings, cache);
+    static ReplicaId[] read(Input in, Settings settings, DecodedIds cache) {
+      return cache.read(in, settings);
     }
   }
 
@@ -195,37 +195,31 @@ final class Wire {
     String previous = "";
     for (ReplicaId id : sorted) {
       String s = id.id();
-      int p = 0;
-      int max = Math.min(previous.length(), s.length());
-      while (p < max && previous.charAt(p) == s.charAt(p)) {
-        p++;
-      }
-      if (p > 0 && Character.isHighSurrogate(s.charAt(p - 1))) {
-        p--; // never split a surrogate pair
-      }
-      out.writeVarInt(p, true);
-      writeString(out, s.substring(p));
+      writeId(out, previous, s);
       previous = s;
     }
   }
 
-  /**
-   * Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. A
-   * table whose bytes {@code cache} holds is not decoded again: the same array is returned, so
-   * callers must never write into it (vectors decoded with it share it).
-   */
-  static ReplicaId[] readIds(Input in, Settings settings, RegionCache<ReplicaId[]> cache) {
-    ReplicaId[] known = cache.lookup(in);
-    if (known != null) {
-      return known;
+  /** One id of {@link #writeIds}: the characters it shares with {@code previous}, then the rest. */
+  static void writeId(Output out, String previous, String s) {
+    int p = 0;
+    int max = Math.min(previous.length(), s.length());
+    while (p < max && previous.charAt(p) == s.charAt(p)) {
+      p++;
     }
-    int start = in.position();
-    ReplicaId[] ids = readIds(in, settings);
-    cache.remember(in, start, ids);
-    return ids;
+    if (p > 0 && Character.isHighSurrogate(s.charAt(p - 1))) {
+      p--; // never split a surrogate pair
+    }
+    out.writeVarInt(p, true);
+    writeString(out, s.substring(p));
   }
 
-  private static ReplicaId[] readIds(Input in, Settings settings) {
+  /**
+   * Reads {@link #writeIds}; rejects unsorted or repeated ids and tables that expand too much. The
+   * plain reader: {@link DecodedIds} reads the same tables from what it decoded recently, with the
+   * same result and the same checks, and uses this one for streams.
+   */
+  static ReplicaId[] readIds(Input in, Settings settings) {
     int start = in.position();
     int n = readCount(in, settings, 2, "replica id");
     // Grown as ids arrive: from a stream, n is bounded only by the limit, not by bytes seen.
@@ -633,6 +627,11 @@ final class Wire {
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }
+    return readStringBody(in, n);
+  }
+
+  /** The {@code n} bytes of a string whose length {@link #readString} read and checked. */
+  static String readStringBody(Input in, int n) {
     int from = in.position();
     if (RegionCache.inPlace(in) && n <= in.limit() - from) {
       // decoded where it lies, without copying the bytes out first

@@ -238,6 +238,46 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
   }
 
   /**
+   * Calls {@code action} with every present key and each of its values with the dot of the update
+   * that wrote it (once for most keys; once per value after concurrent updates), in the map's
+   * order, with the values of one key in dot order and one after the other. With
+   * {@link #context()} and {@link #zero()}, this is the whole state, without the map per key of
+   * {@link #valuesByDot}: for encoders and applications that bring their own wire format.
+   *
+   * @param action receives a key, a dot and the value it tags
+   * @throws NullPointerException if {@code action} is {@code null}
+   */
+  @SuppressWarnings("unchecked")
+  public void forEachValue(ValueConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action, "action");
+    for (int i = 0; i < entries.size(); i++) {
+      K key = (K) entries.key(i);
+      Tagged t = (Tagged) entries.slot(i);
+      for (int k = 0; k < t.size(); k++) {
+        action.accept(key, t.dot(k), (V) t.value(k));
+      }
+    }
+  }
+
+  /**
+   * Receives the values of an {@link ORMap} one at a time: see {@link #forEachValue}.
+   *
+   * @param <K> the type of the keys
+   * @param <V> the type of the values
+   */
+  @FunctionalInterface
+  public interface ValueConsumer<K, V> {
+    /**
+     * Receives one value.
+     *
+     * @param key the key
+     * @param dot the dot of the update that wrote the value
+     * @param value the value
+     */
+    void accept(K key, Dot dot, V value);
+  }
+
+  /**
    * The heir's step of {@link Prunable}: every key holding a value written by {@code retired}, or
    * a value that itself names {@code retired} (a {@link Prunable} value such as a counter), is
    * updated by {@code heir} with its current value pruned ({@code value.prune(retired, heir)}),

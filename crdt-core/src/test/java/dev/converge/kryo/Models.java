@@ -11,7 +11,6 @@ import dev.converge.counter.GCounter;
 import dev.converge.counter.PNCounter;
 import dev.converge.laws.History;
 import dev.converge.laws.Model;
-import dev.converge.laws.Operation;
 import dev.converge.laws.Ops;
 import dev.converge.map.ORMap;
 import dev.converge.register.LWWRegister;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
  * Reachable states of every Converge type for the serialization tests, built by replaying random
@@ -74,20 +72,6 @@ final class Models {
 
   private Models() {}
 
-  static <T extends Lattice<T>> Model<T> model(T empty, Function<SplittableRandom, Operation<T>> operations) {
-    return new Model<>() {
-      @Override
-      public T empty() {
-        return empty;
-      }
-
-      @Override
-      public Operation<T> randomOperation(SplittableRandom random, int replicaCount) {
-        return operations.apply(random);
-      }
-    };
-  }
-
   /** A random other replica than {@code replica}. */
   static int other(SplittableRandom r, int replica, int replicas) {
     return (replica + 1 + r.nextInt(replicas - 1)) % replicas;
@@ -116,11 +100,11 @@ final class Models {
   // ------------------------------------------------------------------ causality
 
   static Model<VersionVector> versionVector() {
-    return model(VersionVector.empty(), r -> Ops.op("increment", (i, w) -> w.state(i).increment(w.id(i))));
+    return Model.of(VersionVector.empty(), r -> Ops.op("increment", (i, w) -> w.state(i).increment(w.id(i))));
   }
 
   static Model<CausalContext> causalContext() {
-    return model(CausalContext.empty(), r -> {
+    return Model.of(CausalContext.empty(), r -> {
       int pick = r.nextInt(1 << 30);
       if (r.nextInt(3) == 0) {
         return Ops.op("receive a dot", (i, w) -> {
@@ -136,14 +120,14 @@ final class Models {
   // ------------------------------------------------------------------ counters
 
   static Model<GCounter> gCounter() {
-    return model(GCounter.empty(), r -> {
+    return Model.of(GCounter.empty(), r -> {
       long amount = r.nextInt(8) == 0 ? 1L << (20 + r.nextInt(36)) : 1 + r.nextInt(300);
       return Ops.op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount));
     });
   }
 
   static Model<PNCounter> pnCounter() {
-    return model(PNCounter.empty(), r -> {
+    return Model.of(PNCounter.empty(), r -> {
       long amount = r.nextInt(8) == 0 ? 1L << (20 + r.nextInt(36)) : 1 + r.nextInt(300);
       return r.nextBoolean()
           ? Ops.op("increment " + amount, (i, w) -> w.state(i).increment(w.id(i), amount))
@@ -154,7 +138,7 @@ final class Models {
   // ------------------------------------------------------------------ registers
 
   static Model<Siblings<Object>> siblings(Values values) {
-    return model(Siblings.empty(), r -> {
+    return Model.of(Siblings.empty(), r -> {
       Object v = values.draw(r);
       int pick = r.nextInt(1 << 30);
       switch (r.nextInt(5)) {
@@ -174,7 +158,7 @@ final class Models {
   }
 
   static Model<LWWRegister<Object>> lwwRegister(Values values) {
-    return model(LWWRegister.empty(), r -> {
+    return Model.of(LWWRegister.empty(), r -> {
       Object v = values.draw(r);
       // Few stamps, so writes by one replica at one stamp collide.
       Timestamp t = Timestamp.of(1_700_000_000_000L + r.nextInt(3), r.nextInt(2));
@@ -183,7 +167,7 @@ final class Models {
   }
 
   static Model<MVRegister<Object>> mvRegister(Values values) {
-    return model(MVRegister.empty(), r -> {
+    return Model.of(MVRegister.empty(), r -> {
       Object v = values.draw(r);
       int pick = r.nextInt(1 << 30);
       if (r.nextInt(3) == 0) {
@@ -208,7 +192,7 @@ final class Models {
   // ------------------------------------------------------------------ sets and maps
 
   static Model<ORSet<Object>> orSet(Values values) {
-    return model(ORSet.empty(), r -> {
+    return Model.of(ORSet.empty(), r -> {
       Object e = values.draw(r);
       Object f = values.draw(r);
       int pick = r.nextInt(1 << 30);
@@ -244,7 +228,7 @@ final class Models {
 
   /** Keys of {@code keys}, values: counters of the updating replica. */
   static Model<ORMap<Object, PNCounter>> orMap(Values keys) {
-    return model(ORMap.empty(PNCounter.empty()), r -> {
+    return Model.of(ORMap.empty(PNCounter.empty()), r -> {
       Object key = keys.draw(r);
       int amount = r.nextInt(7) - 3;
       int pick = r.nextInt(1 << 30);
@@ -279,7 +263,7 @@ final class Models {
 
   /** String keys, each holding a nested set of strings. */
   static Model<ORMap<Object, ORSet<String>>> orMapOfSets() {
-    return model(ORMap.empty(ORSet.empty()), r -> {
+    return Model.of(ORMap.empty(ORSet.empty()), r -> {
       Object key = Values.STRING.draw(r);
       String e = STRINGS.get(r.nextInt(STRINGS.size()));
       return r.nextInt(4) == 0

@@ -119,6 +119,29 @@ final class ORMapTest extends LatticeLaws<ORMap<String, PNCounter>> {
     assertThrows(UnsupportedOperationException.class, () -> m.keySet().add("k"));
   }
 
+  // Both updates of "shoes" are kept after the merge: forEachValue gives each with its dot, as
+  // valuesByDot does, key after key in the map's order.
+  @Test
+  void forEachValue_concurrentUpdates_visitsEveryValueByDotInMapOrder() {
+    ORMap<String, PNCounter> onPhone = cart().update(PHONE, "shoes", q -> q.increment(PHONE, 1))
+        .update(PHONE, "Aa", q -> q.increment(PHONE, 4));
+    ORMap<String, PNCounter> onLaptop = cart().update(LAPTOP, "shoes", q -> q.increment(LAPTOP, 2))
+        .update(LAPTOP, "BB", q -> q.decrement(LAPTOP, 1));
+    for (ORMap<String, PNCounter> m : List.of(cart(), onPhone, onPhone.merge(onLaptop), onLaptop.merge(onPhone).remove("Aa"))) {
+      List<Object> expected = new ArrayList<>();
+      for (String key : m.keySet()) {
+        for (Map.Entry<dev.converge.causal.Dot, PNCounter> e : m.valuesByDot(key).entrySet()) {
+          expected.add(List.of(key, e.getKey(), e.getValue()));
+        }
+      }
+      List<Object> visited = new ArrayList<>();
+      m.forEachValue((key, dot, value) -> visited.add(List.of(key, dot, value)));
+      assertEquals(expected, visited);
+    }
+    assertEquals(2, onPhone.merge(onLaptop).valuesByDot("shoes").size());
+    assertThrows(NullPointerException.class, () -> cart().forEachValue(null));
+  }
+
   /**
    * Specification: keys follow the add-wins rule over the causal history (every update or remove
    * of a key overwrites the updates of it its replica had seen), and a present key's value is the

@@ -1,0 +1,230 @@
+package dev.converge.kryo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import dev.converge.ReplicaId;
+import dev.converge.causal.VersionVector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caches of single replica ids ({@link DecodedIds}, {@link EncodedIds}) against the plain
+ * table reader and writer of {@link Wire}: random tables over a pool of ids (ASCII with long shared
+ * prefixes, accented, CJK, supplementary characters, longer than the cache's entries, and strings
+ * with lone surrogates), and hostile mutations of their encodings, decoded by one long-lived cache
+ * and by the plain reader, give the same ids (the same instances), the same final position, or the
+ * same exception with the same message.
+ */
+final class ReplicaIdCacheTest {
+
+  private static final List<String> POOL = pool();
+
+  private static List<String> pool() {
+    List<String> p = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      p.add(String.format("pekko://bench@host-%02d:2552", i));
+    }
+    for (int i = 0; i < 6; i++) {
+      p.add("pekko://bench@host-" + i);
+      p.add("pekko://bench@hôst-" + i + ":2552");
+      p.add("東京-" + i);
+      p.add("東京-" + i + "x");
+      p.add("x\uFFFD" + i);
+      p.add("x\uD834\uDD1E" + i); // a supplementary character: sorts before U+FFFD in UTF-16
+      p.add("x\uD834\uDD1F");
+      p.add("naïve-" + i);
+      p.add("n" + "a".repeat(150) + i); // longer than the caches' entries
+      p.add("a".repeat(120 + i));
+    }
+    p.add("a");
+    p.add("b");
+    p.add("ab");
+    p.add("?");
+    p.add("?a");
+    p.add("\uD834a"); // a lone high surrogate: its UTF-8 bytes are "?a"
+    p.add("x\uD834");
+    p.add("\uDD1E");
+    p.add("Ω");
+    return p;
+  }
+
+  private static ReplicaId[] randomTable(SplittableRandom r) {
+    TreeSet<ReplicaId> ids = new TreeSet<>();
+    int n = r.nextInt(30);
+    for (int i = 0; i < n; i++) {
+      ids.add(ReplicaId.of(POOL.get(r.nextInt(POOL.size()))));
+    }
+    return ids.toArray(new ReplicaId[0]);
+  }
+
+  private static byte[] plainEncoding(ReplicaId[] ids) {
+    Output out = new Output(64, -1);
+    Wire.writeIds(out, ids);
+    return out.toBytes();
+  }
+
+  /** Ids or an exception's class and message, and the input's position after decoding. */
+  private record Outcome(List<ReplicaId> ids, String failure, int position) {}
+
+  private static Outcome plain(byte[] bytes, Settings settings) {
+    Input in = new Input(bytes);
+    try {
+      return new Outcome(List.of(Wire.readIds(in, settings)), null, in.position());
+    } catch (KryoException e) {
+      return new Outcome(null, e.getClass().getName() + ": " + e.getMessage(), -1);
+    }
+  }
+
+  private static Outcome cached(DecodedIds cache, byte[] bytes, Settings settings) {
+    Input in = new Input(bytes);
+    try {
+      return new Outcome(List.of(cache.read(in, settings)), null, in.position());
+    } catch (KryoException e) {
+      return new Outcome(null, e.getClass().getName() + ": " + e.getMessage(), -1);
+    }
+  }
+
+  private static void assertSameOutcome(Outcome expected, Outcome actual, String what) {
+    assertEquals(expected.failure(), actual.failure(), what);
+    assertEquals(expected.position(), actual.position(), what);
+    if (expected.ids() != null) {
+      assertEquals(expected.ids().size(), actual.ids().size(), what);
+      for (int i = 0; i < expected.ids().size(); i++) {
+        assertSame(expected.ids().get(i), actual.ids().get(i), what);
+      }
+    }
+  }
+
+  @Test
+  void encode_randomTables_writesThePlainBytes() {
+    SplittableRandom r = new SplittableRandom(7);
+    EncodedIds cache = new EncodedIds();
+    for (int k = 0; k < 3000; k++) {
+      ReplicaId[] ids = randomTable(r);
+      Output out = new Output(64, -1);
+      cache.writeIds(out, ids);
+      assertArrayEquals(plainEncoding(ids), out.toBytes(), Arrays.toString(ids));
+    }
+  }
+
+  @Test
+  void decode_randomTables_equalsThePlainReader() {
+    SplittableRandom r = new SplittableRandom(11);
+    DecodedIds cache = new DecodedIds();
+    int hits = 0;
+    for (int k = 0; k < 3000; k++) {
+      ReplicaId[] ids = randomTable(r);
+      byte[] bytes = plainEncoding(ids);
+      Outcome expected = plain(bytes, Settings.DEFAULT);
+      Outcome actual = cached(cache, bytes, Settings.DEFAULT);
+      assertSameOutcome(expected, actual, Arrays.toString(ids));
+      hits += expected.failure() == null ? 1 : 0;
+    }
+    assertTrue(hits > 2000, "most tables decode: " + hits);
+  }
+
+  @Test
+  void decode_mutatedTables_equalsThePlainReader() {
+    SplittableRandom r = new SplittableRandom(13);
+    DecodedIds cache = new DecodedIds();
+    Settings tight = Settings.DEFAULT.withMaxElements(20);
+    int failures = 0;
+    for (int k = 0; k < 20_000; k++) {
+      byte[] bytes = plainEncoding(randomTable(r));
+      byte[] bad = mutate(bytes, r);
+      Settings settings = r.nextInt(4) == 0 ? tight : Settings.DEFAULT;
+      Outcome expected = plain(bad, settings);
+      Outcome actual = cached(cache, bad, settings);
+      assertSameOutcome(expected, actual, Fixtures.hex(bad));
+      failures += expected.failure() != null ? 1 : 0;
+    }
+    assertTrue(failures > 5000, "most mutations fail: " + failures);
+  }
+
+  private static byte[] mutate(byte[] bytes, SplittableRandom r) {
+    byte[] b = bytes.clone();
+    if (b.length == 0) {
+      return b;
+    }
+    switch (r.nextInt(6)) {
+      case 0:
+        return Arrays.copyOf(b, r.nextInt(b.length));
+      case 1:
+        b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+        return b;
+      case 2:
+        b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+        return b;
+      case 3: {
+        int i = r.nextInt(b.length);
+        b[i] = (byte) (b[i] + (r.nextBoolean() ? 1 : -1));
+        return b;
+      }
+      case 4: {
+        // a byte that looks like an ASCII suffix character or a UTF-8 lead, anywhere
+        byte[] choices = {'?', 'a', 0, (byte) 0xC3, (byte) 0xED, (byte) 0xF0, (byte) 0x80, 0x7F};
+        b[r.nextInt(b.length)] = choices[r.nextInt(choices.length)];
+        return b;
+      }
+      default: {
+        int i = r.nextInt(b.length);
+        byte[] out = new byte[b.length + 1];
+        System.arraycopy(b, 0, out, 0, i);
+        out[i] = (byte) r.nextInt(256);
+        System.arraycopy(b, i, out, i + 1, b.length - i);
+        return out;
+      }
+    }
+  }
+
+  @Test
+  void decode_loneSurrogateBeforeItsReplacementBytes_givesEachItsOwnId() {
+    // "𝄞" then, sharing 1 character (half of the pair), "\uE000a": the id "\uD834\uE000a" has a
+    // lone surrogate, whose UTF-8 bytes ("?", E000's, "a") are those of the id "?\uE000a" too,
+    // which the next table reaches through an ASCII rest.
+    Output out = new Output(64, -1);
+    out.writeVarInt(2, true);
+    out.writeVarInt(0, true);
+    Wire.writeString(out, "\uD834\uDD1E");
+    out.writeVarInt(1, true);
+    Wire.writeString(out, "\uE000a");
+    byte[] split = out.toBytes();
+    DecodedIds cache = new DecodedIds();
+    ReplicaId[] first = cache.read(new Input(split), Settings.DEFAULT);
+    assertEquals("\uD834\uE000a", first[1].id());
+    ReplicaId[] table = {ReplicaId.of("?\uE000"), ReplicaId.of("?\uE000a")};
+    for (int round = 0; round < 2; round++) {
+      ReplicaId[] back = cache.read(new Input(plainEncoding(table)), Settings.DEFAULT);
+      assertArrayEquals(table, back);
+    }
+  }
+
+  @Test
+  void decode_tablesOverOneCluster_giveTheCanonicalIds() {
+    SplittableRandom r = new SplittableRandom(3);
+    DecodedIds cache = new DecodedIds();
+    for (int k = 0; k < 100; k++) {
+      Map<ReplicaId, Long> entries = new HashMap<>();
+      for (int i = 0; i < 16; i++) {
+        entries.put(ReplicaId.of(String.format("pekko://bench@host-%03d:2552", r.nextInt(128))), 1L);
+      }
+      ReplicaId[] ids = Wire.VECTORS.replicas(VersionVector.of(entries));
+      ReplicaId[] back = cache.read(new Input(plainEncoding(ids)), Settings.DEFAULT);
+      for (int i = 0; i < ids.length; i++) {
+        assertSame(ids[i], back[i]);
+      }
+    }
+  }
+}

@@ -275,8 +275,9 @@ public final class DeltaReplicator<T extends Lattice<T>> {
    * @throws UnsupportedOperationException if the state's type is not {@link Prunable}
    */
   public synchronized T prune(ReplicaId retired) {
+    checkRetirement(retired, self);
+    T pruned = prunable(state).prune(retired, self); // may throw: nothing has changed yet
     startRetirement(retired, self);
-    T pruned = prunable(state).prune(retired, self);
     if (pruned != state) {
       state = pruned;
       append(pruned);
@@ -306,22 +307,36 @@ public final class DeltaReplicator<T extends Lattice<T>> {
    * @throws UnsupportedOperationException if the state's type is not {@link Prunable}
    */
   public synchronized T pruneCleanup(ReplicaId retired, ReplicaId heir, T prunedByHeir) {
+    Objects.requireNonNull(retired, "retired");
     Objects.requireNonNull(heir, "heir");
     Objects.requireNonNull(prunedByHeir, "prunedByHeir");
     if (heir.equals(self)) {
       throw new IllegalArgumentException(self + " is the heir of " + retired + ": call prune(retired)");
     }
+    checkRetirement(retired, heir);
+    ReplicaId before = retirements.put(retired, heir);
+    T received;
+    T next;
+    try {
+      received = cleanedUp(prunedByHeir);
+      next = cleanedUp(state.merge(received));
+    } catch (RuntimeException e) { // nothing has changed
+      if (before == null) {
+        retirements.remove(retired);
+      } else {
+        retirements.put(retired, before);
+      }
+      throw e;
+    }
     startRetirement(retired, heir);
-    T merged = state.merge(cleanedUp(prunedByHeir));
-    T next = cleanedUp(merged);
     if (next != state) {
       state = next;
-      append(cleanedUp(prunedByHeir)); // forward the heir's entries to peers that lack them
+      append(received); // forward the heir's entries to peers that lack them
     }
     return state;
   }
 
-  private void startRetirement(ReplicaId retired, ReplicaId heir) {
+  private void checkRetirement(ReplicaId retired, ReplicaId heir) {
     Objects.requireNonNull(retired, "retired");
     if (retired.equals(self)) {
       throw new IllegalArgumentException(self + " cannot retire itself: it stops, the others retire it");
@@ -332,6 +347,9 @@ public final class DeltaReplicator<T extends Lattice<T>> {
     if (!(state instanceof Prunable)) {
       throw new UnsupportedOperationException(state.getClass().getName() + " is not Prunable");
     }
+  }
+
+  private void startRetirement(ReplicaId retired, ReplicaId heir) {
     retirements.put(retired, heir);
     log.replaceAll((seq, delta) -> cleanedUp(delta));
     acked.remove(retired);

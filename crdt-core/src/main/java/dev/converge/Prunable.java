@@ -38,9 +38,10 @@ package dev.converge;
  *
  * <p>What pruning changes: the heir's fresh dots act as writes of the heir, concurrent with
  * anything the other replicas did before they merged the heir's pruned state. A remove of an
- * element (or an overwrite of a register value) that observed only the retired replica's dot, and
- * was concurrent with the pruning, is undone by add-wins; Pekko's pruning has the same effect.
- * Values are unchanged in the absence of such concurrent operations.
+ * element or key that held a dot of the retired replica, made concurrently with the pruning, is
+ * undone by add-wins (the heir's add replaces all the element's dots); a register value
+ * overwritten concurrently comes back as a sibling. Pekko's pruning has the same effect. Values
+ * are unchanged in the absence of such concurrent operations.
  *
  * @param <T> the implementing type
  */

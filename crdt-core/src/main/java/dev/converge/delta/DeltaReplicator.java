@@ -253,9 +253,11 @@ public final class DeltaReplicator<T extends Lattice<T>> {
         state = merged;
         append(payload); // forward what we learned to the other peers
       }
-      applied.put(sender, Math.max(have, message.end()));
+      if (!retirements.containsKey(sender)) { // no bookkeeping for a retired sender's late message
+        applied.put(sender, Math.max(have, message.end()));
+      }
     }
-    return Optional.of(new Ack(self, sender, applied.get(sender)));
+    return Optional.of(new Ack(self, sender, applied.getOrDefault(sender, have)));
   }
 
   /**

@@ -242,10 +242,42 @@ public final class DotMap {
         o.copy(added, j++, null); // on equal keys the added slot wins
         i++;
       } else {
-        o.copy(this, i++, null); // distinct keys the tie-break cannot order
+        // Distinct keys the tie-break cannot order: the key equal to one of them may stand anywhere
+        // in the rest of this hash's run on either side, so the runs are matched as a whole.
+        int h = hashes[i];
+        int i2 = i;
+        while (i2 < n && hashes[i2] == h) {
+          i2++;
+        }
+        int j2 = j;
+        while (j2 < m && added.hashes[j2] == h) {
+          j2++;
+        }
+        int p = i;
+        int q = j;
+        while (p < i2 || q < j2) {
+          if (p < i2 && runContains(added, j, j2, keys[p])) {
+            p++; // replaced by the added slot
+          } else if (q == j2 || p < i2 && TIE_BREAK.compare(keys[p], added.keys[q]) <= 0) {
+            o.copy(this, p++, null);
+          } else {
+            o.copy(added, q++, null);
+          }
+        }
+        i = i2;
+        j = j2;
       }
     }
     return o.build();
+  }
+
+  private static boolean runContains(DotMap map, int from, int to, Object key) {
+    for (int k = from; k < to; k++) {
+      if (map.keys[k].equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -362,6 +394,15 @@ public final class DotMap {
     return seen;
   }
 
+  /** Each replica of {@code table} to its index (ids are canonical, so identity is equality). */
+  private static Map<ReplicaId, Integer> positions(ReplicaId[] table) {
+    Map<ReplicaId, Integer> out = new java.util.IdentityHashMap<>(table.length * 2);
+    for (int i = 0; i < table.length; i++) {
+      out.put(table[i], i);
+    }
+    return out;
+  }
+
   /** The index of {@code r} in {@code table} (by reference: ids are canonical), or -1. */
   private static int find(ReplicaId[] table, int size, ReplicaId r) {
     for (int i = 0; i < size; i++) {
@@ -417,14 +458,18 @@ public final class DotMap {
       ReplicaId[] ta = a.replicas;
       ReplicaId[] tb = b.replicas;
       this.aToB = new int[ta.length];
+      // Small tables: a scan. Large ones (many writers): hash lookups, so the cost is not |ta|*|tb|.
+      boolean small = (long) ta.length * tb.length <= 1024;
+      Map<ReplicaId, Integer> inA = small ? null : positions(ta);
+      Map<ReplicaId, Integer> inB = small ? null : positions(tb);
       for (int r = 0; r < ta.length; r++) {
-        aToB[r] = find(tb, tb.length, ta[r]);
+        aToB[r] = small ? find(tb, tb.length, ta[r]) : inB.getOrDefault(ta[r], -1);
       }
       this.bToOut = new int[tb.length];
       ReplicaId[] u = Arrays.copyOf(ta, ta.length + tb.length);
       int size = ta.length;
       for (int r = 0; r < tb.length; r++) {
-        int at = find(ta, ta.length, tb[r]);
+        int at = small ? find(ta, ta.length, tb[r]) : inA.getOrDefault(tb[r], -1);
         if (at < 0) {
           at = size;
           u[size++] = tb[r];
@@ -874,6 +919,12 @@ public final class DotMap {
     /** The index of {@code r} in the table, added if absent. */
     private int replicaIndex(ReplicaId r) {
       int at;
+      if (index == null && tableSize > 16) {
+        index = new HashMap<>();
+        for (int i = 0; i < tableSize; i++) {
+          index.put(table[i], i);
+        }
+      }
       if (index != null) {
         Integer i = index.get(r);
         at = i == null ? -1 : i;
@@ -1024,6 +1075,7 @@ public final class DotMap {
         }
         table = t;
         tableSize = usedCount;
+        index = null; // positions changed
       }
       ReplicaId[] t = table.length == tableSize ? table : Arrays.copyOf(table, tableSize);
       boolean inline = usedCount > 0;

@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * Construction paths for Converge's own decoders that skip the defensive copies and re-checks of
  * the public factories. Each type hands its implementation over from its static initializer (the
- * pattern of the JDK's {@code SharedSecrets}); the package is not exported, so only code in this
- * module can reach it. Callers own the invariants each method states: breaking one builds an
- * invalid value.
+ * pattern of the JDK's {@code SharedSecrets}); the package is not exported, so on the module path
+ * only code in this module can reach it. On the class path any code can: this class is not API,
+ * and a caller that breaks the invariants a method states builds invalid values (shared arrays
+ * included). Callers own those invariants.
  */
 public final class Trusted {
 
@@ -39,12 +40,16 @@ public final class Trusted {
   private Trusted() {}
 
   /**
-   * Called once, by {@link VersionVector}'s static initializer.
+   * Called once, by {@link VersionVector}'s static initializer (any other caller is refused).
    *
    * @param access the implementation
    */
   public static void setVectors(Vectors access) {
     Objects.requireNonNull(access, "access");
+    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    if (caller != VersionVector.class) {
+      throw new IllegalStateException("only VersionVector sets vector access, not " + caller.getName());
+    }
     if (vectors != null) {
       throw new IllegalStateException("vector access is already set");
     }

@@ -36,6 +36,8 @@ final class DecodedIds {
 
   static final int SLOTS = 1024;
   static final int MAX_KEY_BYTES = 128;
+  /** The most characters, all ids together, of a table kept in the table cache. */
+  static final int MAX_TABLE_CHARS = 8192;
   static final int PROBES = 8;
   private static final int SLOT_BITS = 10;
   private static final byte[] NO_BYTES = new byte[0];
@@ -72,16 +74,26 @@ final class DecodedIds {
     int start = in.position();
     ReplicaId[] ids = RegionCache.inPlace(in) && in.getInputStream() == null
         ? readInPlace(in, settings) : Wire.readIds(in, settings);
-    tables.remember(in, start, ids);
+    int chars = 0;
+    for (ReplicaId id : ids) {
+      chars += id.id().length();
+    }
+    // Front coding lets a short encoding stand for long ids: cache only tables that are small
+    // decoded too, so the cache's memory is bounded by what it holds, not by what it read.
+    if (chars <= MAX_TABLE_CHARS) {
+      tables.remember(in, start, ids);
+    }
     return ids;
   }
 
   private ReplicaId[] readInPlace(Input in, Settings settings) {
     Entry[] table = entries;
     int[] hashes = prefixHashes;
-    if (table == null) {
-      table = entries = new Entry[SLOTS];
+    if (table == null || hashes == null) {
+      // prefixHashes first: a serializer shared across threads by mistake must not see the table
+      // without it.
       hashes = prefixHashes = new int[MAX_KEY_BYTES + 1];
+      table = entries = new Entry[SLOTS];
     }
     byte[] buf = in.getBuffer();
     int limit = in.limit();

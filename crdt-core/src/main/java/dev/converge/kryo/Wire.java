@@ -273,11 +273,6 @@ final class Wire {
     }
   }
 
-  /**
-   * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
-   * checked in one pass, so the vector is built without the public factory's copies and re-checks.
-   * A vector naming every replica of the table shares the table's array.
-   */
   /** {@link #writeVector(Output, VersionVector, Table)} where every replica of {@code v} is in {@code sorted}. */
   static void writeVector(Output out, VersionVector v, ReplicaId[] sorted) {
     int n = v.size();
@@ -325,6 +320,11 @@ final class Wire {
     return k == a.length ? a : k == b.length ? b : Arrays.copyOf(out, k);
   }
 
+  /**
+   * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
+   * checked in one pass, so the vector is built without the public factory's copies and re-checks.
+   * A vector naming every replica of the table shares the table's array.
+   */
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
     int n = readCount(in, settings, 2, "vector entry");

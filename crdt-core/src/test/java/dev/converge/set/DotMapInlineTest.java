@@ -337,4 +337,70 @@ final class DotMapInlineTest {
     assertEquals(single, ORSet.of(single.context(), single.elements().stream()
         .collect(java.util.stream.Collectors.toMap(e -> e, single::dots))));
   }
+
+  /** Many writers: replica tables past the size where merges look replicas up by hash. */
+  @Test
+  void merge_manyWriters_tablesLookedUpByHash() {
+    ORSet<String> a = ORSet.empty();
+    ORSet<String> b = ORSet.empty();
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (int r = 0; r < 300; r++) {
+      ReplicaId id = ReplicaId.of("writer-" + r);
+      a = a.add(id, "e" + r);
+      expected.add("e" + r);
+    }
+    b = b.merge(a);
+    for (int r = 150; r < 450; r++) {
+      ReplicaId id = ReplicaId.of("writer-" + r);
+      b = b.add(id, "e" + r);
+      expected.add("e" + r);
+    }
+    b = b.remove("e7").remove("e200");
+    a = a.add(ReplicaId.of("writer-7"), "e7"); // concurrent with b's remove: survives
+    expected.remove("e200");
+    ORSet<String> ab = a.merge(b);
+    assertEquals(expected, ab.elements());
+    assertEquals(ab, b.merge(a));
+    assertEquals(ab, ab.merge(a));
+    assertEquals(ab, ab.merge(b));
+    assertEquals(450, ab.stats().replicas(), "one replica per writer: " + ab.stats());
+  }
+
+  /** A key type whose instances all collide and that the tie-break cannot order. */
+  static final class Opaque {
+    final int id;
+
+    Opaque(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Opaque && ((Opaque) o).id == id;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+
+    @Override
+    public String toString() {
+      return "opaque";
+    }
+  }
+
+  @Test
+  void addAll_collidingKeysTheTieBreakCannotOrder_keepsEachKeyOnce() {
+    Opaque x = new Opaque(1);
+    Opaque y = new Opaque(2);
+    Opaque z = new Opaque(3);
+    ORSet<Opaque> s = ORSet.<Opaque>empty().add(A, x).add(A, y);
+    ORSet<Opaque> t = s.addAll(A, List.of(y, x, z));
+    assertEquals(3, t.size(), t.toString());
+    assertEquals(java.util.Set.of(x, y, z), t.elements());
+    assertEquals(1, t.dots(x).size());
+    assertEquals(t, t.merge(s));
+    assertEquals(t.validate(), t);
+  }
 }

@@ -43,10 +43,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * command line replaces the quick values of that parameter.
  *
  * <p>Duration on 2 cores, estimated from per-class runs (a fork costs its 3.1 s of iterations plus
- * 0.5 to 1.2 s of start-up and set-up): the quick profile of every class about 8 minutes (118
- * benchmarks: version vectors 54, OR-Set 18, counters 8, registers 6, serialization 32);
- * {@code --full} about 12 minutes (174 benchmarks; {@link VersionVectorBenchmark}'s 90 took 5 min
- * 20 s).
+ * 0.5 to 1.2 s of start-up and set-up): the quick profile of every class about 8 minutes (130
+ * benchmarks, measured 7 min 59 s on 2026-11-22: version vectors 54, OR-Set 18, counters 8,
+ * registers 6, deltas 4, serialization 32, cold tables 8); {@code --full} about 13 minutes
+ * ({@link VersionVectorBenchmark}'s 90 took 5 min 20 s).
  *
  * <pre>
  * java -jar crdt-bench/target/benchmarks.jar                          # everything, quick profile

@@ -298,7 +298,7 @@ public final class DotMap {
     for (int i = 0; i < n; i++) {
       packed[i] = ((long) keys[i].hashCode() << 32) | i;
     }
-    Arrays.sort(packed);
+    sortPacked(packed);
     int[] order = new int[n];
     int[] hashes = new int[n];
     for (int i = 0; i < n; i++) {
@@ -358,6 +358,46 @@ public final class DotMap {
       }
     }
     return new DotMap(k, hashes, t, dr, dc, dense);
+  }
+
+  /**
+   * Sorts (hash, index) pairs packed in longs whose indexes ascend: for large arrays a stable
+   * radix sort of the hashes, byte by byte (a byte all hashes share is skipped), which gives the
+   * order of {@code Arrays.sort} since equal hashes keep their ascending indexes.
+   */
+  static void sortPacked(long[] packed) {
+    int n = packed.length;
+    if (n < 512) {
+      Arrays.sort(packed);
+      return;
+    }
+    long[] from = packed;
+    long[] to = new long[n];
+    int[] count = new int[256];
+    for (int shift = 32; shift < 64; shift += 8) {
+      Arrays.fill(count, 0);
+      for (long p : from) {
+        // the top byte's sign bit flipped, so negative hashes come first
+        count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++;
+      }
+      if (count[(int) ((from[0] ^ Long.MIN_VALUE) >>> shift) & 0xFF] == n) {
+        continue; // every hash has this byte
+      }
+      for (int b = 0, sum = 0; b < 256; b++) {
+        int c = count[b];
+        count[b] = sum;
+        sum += c;
+      }
+      for (long p : from) {
+        to[count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++] = p;
+      }
+      long[] t = from;
+      from = to;
+      to = t;
+    }
+    if (from != packed) {
+      System.arraycopy(from, 0, packed, 0, n);
+    }
   }
 
   /**

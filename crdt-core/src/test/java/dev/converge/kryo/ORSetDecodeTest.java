@@ -81,6 +81,36 @@ final class ORSetDecodeTest {
   }
 
   @Test
+  void decode_largeSets_sameAsValidatingFactory() {
+    // Large enough for the radix sort of the hashes, with negative and colliding hashes.
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int size : new int[] {511, 512, 3000, 20000}) {
+      List<Object> elements = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        int kind = rnd.nextInt(4);
+        elements.add(kind == 0 ? (Object) rnd.nextLong() : kind == 1 ? "s" + rnd.nextInt()
+            : kind == 2 ? (Object) (rnd.nextInt(64) << 24) : "AaBB".repeat(rnd.nextInt(1, 4)) + (i % 7 == 0 ? "BB" : "Aa"));
+      }
+      ORSet<Object> a = ORSet.empty().addAll(A, elements);
+      ORSet<Object> b = ORSet.empty().addAll(B, elements.subList(0, size / 10));
+      ORSet<Object> s = a.merge(b).removeAll(elements.subList(size / 2, size / 2 + size / 20));
+      byte[] bytes = Fixtures.write(kryo, s);
+      @SuppressWarnings("unchecked")
+      ORSet<Object> decoded = (ORSet<Object>) Fixtures.read(kryo, bytes);
+      Map<Object, List<Dot>> dots = new LinkedHashMap<>();
+      for (Object e : s.elements()) {
+        dots.put(e, s.dots(e));
+      }
+      ORSet<Object> viaFactory = ORSet.of(s.context(), dots);
+      assertEquals(viaFactory, decoded);
+      assertEquals(new ArrayList<>(viaFactory.elements()), new ArrayList<>(decoded.elements()));
+      assertEquals(new ArrayList<>(s.elements()), new ArrayList<>(decoded.elements()));
+      assertArrayEquals(bytes, Fixtures.write(kryo, decoded));
+      decoded.validate();
+    }
+  }
+
+  @Test
   void decode_elementTwice_rejectedNamingIt() {
     ORSet<String> set = ORSet.<String>empty().add(A, "elemAAAA").add(A, "elemBBBB");
     byte[] bytes = replace(Fixtures.write(kryo, set), "elemBBBB", "elemAAAA");

@@ -271,6 +271,166 @@ public final class DotMap {
     return o.build();
   }
 
+  /**
+   * The map of {@code n} keys given in any order, for decoders that validated the dots: one
+   * primitive sort by hash, the tie-break within runs of equal hashes (stable, so keys it cannot
+   * order keep their given order, as {@link #putAll} keeps them), and the representation built
+   * directly. Equal keys are found in those runs, so no hash set of the keys is built.
+   *
+   * @param keys the keys, none {@code null} (only the first {@code n} are read; not kept)
+   * @param n the number of keys
+   * @param table the replicas the inline dots refer to (not kept; may hold others)
+   * @param replica per key, the index in {@code table} of its one dot's replica, or -1 when its
+   *     slot is in {@code slots}
+   * @param counter per key with one dot, its counter
+   * @param slots per key that is not inline, its slot (a {@code Dot[]} of at least two dots,
+   *     ascending); may be {@code null} when every key has one dot
+   * @param what what a key is, for the message of a duplicate
+   * @return the map
+   * @throws IllegalArgumentException if two keys are equal (the message shows the key)
+   */
+  public static DotMap ofDistinct(Object[] keys, int n, ReplicaId[] table, int[] replica, long[] counter,
+      Object[] slots, String what) {
+    if (n == 0) {
+      return EMPTY;
+    }
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      packed[i] = ((long) keys[i].hashCode() << 32) | i;
+    }
+    sortPacked(packed);
+    int[] order = new int[n];
+    int[] hashes = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) packed[i];
+      hashes[i] = (int) (packed[i] >> 32);
+    }
+    for (int i = 0; i < n; ) {
+      int h = hashes[i];
+      int j = i + 1;
+      while (j < n && hashes[j] == h) {
+        j++;
+      }
+      if (j - i > 1) {
+        sortRun(keys, order, i, j, what);
+      }
+      i = j;
+    }
+    Object[] k = new Object[n];
+    int[] used = new int[table.length]; // per replica, 1 + its index in the new table, or 0
+    int tableSize = 0;
+    int slotCount = 0;
+    for (int i = 0; i < n; i++) {
+      int o = order[i];
+      k[i] = keys[o];
+      int r = replica[o];
+      if (r < 0) {
+        slotCount++;
+      } else if (used[r] == 0) {
+        used[r] = ++tableSize;
+      }
+    }
+    if (tableSize == 0) {
+      Object[] s = new Object[n];
+      for (int i = 0; i < n; i++) {
+        s[i] = slots[order[i]];
+      }
+      return new DotMap(k, hashes, NO_REPLICAS, null, null, s);
+    }
+    ReplicaId[] t = new ReplicaId[tableSize];
+    for (int r = 0; r < table.length; r++) {
+      if (used[r] != 0) {
+        t[used[r] - 1] = table[r];
+      }
+    }
+    int[] dr = new int[n];
+    long[] dc = new long[n];
+    Object[] dense = slotCount == 0 ? null : new Object[slotCount];
+    for (int i = 0, next = 0; i < n; i++) {
+      int o = order[i];
+      int r = replica[o];
+      if (r >= 0) {
+        dr[i] = used[r] - 1;
+        dc[i] = counter[o];
+      } else {
+        dense[next] = slots[o];
+        dr[i] = -(++next);
+      }
+    }
+    return new DotMap(k, hashes, t, dr, dc, dense);
+  }
+
+  /**
+   * Sorts (hash, index) pairs packed in longs whose indexes ascend: for large arrays a stable
+   * radix sort of the hashes, byte by byte (a byte all hashes share is skipped), which gives the
+   * order of {@code Arrays.sort} since equal hashes keep their ascending indexes.
+   */
+  static void sortPacked(long[] packed) {
+    int n = packed.length;
+    if (n < 512) {
+      Arrays.sort(packed);
+      return;
+    }
+    long[] from = packed;
+    long[] to = new long[n];
+    int[] count = new int[256];
+    for (int shift = 32; shift < 64; shift += 8) {
+      Arrays.fill(count, 0);
+      for (long p : from) {
+        // the top byte's sign bit flipped, so negative hashes come first
+        count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++;
+      }
+      if (count[(int) ((from[0] ^ Long.MIN_VALUE) >>> shift) & 0xFF] == n) {
+        continue; // every hash has this byte
+      }
+      for (int b = 0, sum = 0; b < 256; b++) {
+        int c = count[b];
+        count[b] = sum;
+        sum += c;
+      }
+      for (long p : from) {
+        to[count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++] = p;
+      }
+      long[] t = from;
+      from = to;
+      to = t;
+    }
+    if (from != packed) {
+      System.arraycopy(from, 0, packed, 0, n);
+    }
+  }
+
+  /**
+   * Sorts {@code order[from, to)} (indexes of keys with one hash) by {@link #TIE_BREAK}, stably,
+   * and rejects equal keys: they compare as 0, so they end up among the neighbours that do.
+   */
+  private static void sortRun(Object[] keys, int[] order, int from, int to, String what) {
+    Integer[] run = new Integer[to - from];
+    for (int x = from; x < to; x++) {
+      run[x - from] = order[x];
+    }
+    Arrays.sort(run, (x, y) -> TIE_BREAK.compare(keys[x], keys[y]));
+    for (int x = from; x < to; x++) {
+      order[x] = run[x - from];
+    }
+    boolean small = to - from <= 16;
+    for (int x = from; x < to; ) {
+      // the subrun the tie-break cannot order (usually one key): compared pairwise; a short run whole
+      int y = x + 1;
+      while (y < to && (small || TIE_BREAK.compare(keys[order[x]], keys[order[y]]) == 0)) {
+        y++;
+      }
+      for (int p = x; p < y; p++) {
+        for (int q = p + 1; q < y; q++) {
+          if (keys[order[p]].equals(keys[order[q]])) {
+            throw new IllegalArgumentException(what + " '" + keys[order[p]] + "' appears twice");
+          }
+        }
+      }
+      x = y;
+    }
+  }
+
   private static boolean runContains(DotMap map, int from, int to, Object key) {
     for (int k = from; k < to; k++) {
       if (map.keys[k].equals(key)) {

@@ -1,7 +1,9 @@
 package dev.converge.internal;
 
 import dev.converge.ReplicaId;
+import dev.converge.causal.CausalContext;
 import dev.converge.causal.VersionVector;
+import dev.converge.set.ORSet;
 import java.util.Objects;
 
 /**
@@ -35,7 +37,21 @@ public final class Trusted {
     ReplicaId[] replicas(VersionVector v);
   }
 
+  /** Trusted construction of {@link ORSet}s. */
+  public interface Sets {
+    /**
+     * The set over these entries and this context, not checked.
+     *
+     * @param entries every key a non-null element, distinct; every dot in {@code context} and
+     *     tagging one key only (as {@link DotMap#ofDistinct} builds them from validated input)
+     * @param context the set's context
+     * @return the set (the empty singleton when both are empty)
+     */
+    ORSet<?> wrap(DotMap entries, CausalContext context);
+  }
+
   private static volatile Vectors vectors;
+  private static volatile Sets sets;
 
   private Trusted() {}
 
@@ -68,5 +84,36 @@ public final class Trusted {
       v = vectors;
     }
     return v;
+  }
+
+  /**
+   * Called once, by {@link ORSet}'s static initializer (any other caller is refused).
+   *
+   * @param access the implementation
+   */
+  public static void setSets(Sets access) {
+    Objects.requireNonNull(access, "access");
+    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    if (caller != ORSet.class) {
+      throw new IllegalStateException("only ORSet sets set access, not " + caller.getName());
+    }
+    if (sets != null) {
+      throw new IllegalStateException("set access is already set");
+    }
+    sets = access;
+  }
+
+  /**
+   * The trusted set access.
+   *
+   * @return the implementation {@link ORSet} registered
+   */
+  public static Sets sets() {
+    Sets s = sets;
+    if (s == null) {
+      ORSet.empty(); // runs ORSet's static initializer, which sets it
+      s = sets;
+    }
+    return s;
   }
 }

@@ -12,6 +12,8 @@ import dev.converge.causal.DottedVersionVector;
 import dev.converge.causal.Siblings;
 import dev.converge.causal.VersionVector;
 import dev.converge.counter.GCounter;
+import dev.converge.internal.DotMap;
+import dev.converge.internal.Trusted;
 import dev.converge.counter.PNCounter;
 import dev.converge.map.ORMap;
 import dev.converge.register.LWWRegister;
@@ -410,6 +412,8 @@ final class Serializers {
    * makes the bytes canonical without ordering the elements themselves.
    */
   static final class ORSetSerializer extends ConvergeSerializer<ORSet<?>> {
+    private static final Trusted.Sets SETS = Trusted.sets();
+
     ORSetSerializer(Settings s) {
       super(s, "ORSet", true);
     }
@@ -513,14 +517,28 @@ final class Serializers {
       }
     }
 
+    /**
+     * Decodes without a hash map: the elements go into arrays, the single dots are unique by the
+     * wire order (groups by ascending replica, counters strictly increasing), the few dots of
+     * elements with several are checked against those by binary search and against each other by
+     * a sort, and {@link DotMap#ofDistinct} finds repeated elements while sorting by hash.
+     */
     @Override
     ORSet<?> readBody(Kryo kryo, Input in) {
       ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
+      VersionVector vv = c.versionVector();
       int codec = Wire.readCodec(in);
       Registration type = Wire.readCodecClass(kryo, in, codec);
-      Map<Object, List<Dot>> elements = new HashMap<>();
       int groups = Wire.readCount(in, settings, 3, "dot group");
+      int cap = 16;
+      Object[] elements = new Object[cap];
+      int[] replica = new int[cap];
+      long[] counter = new long[cap];
+      int size = 0;
+      // per table index, the range of its group among the single dots
+      int[] groupFrom = groups == 0 ? null : new int[table.length];
+      int[] groupTo = groups == 0 ? null : new int[table.length];
       int lastReplica = -1;
       for (int g = 0; g < groups; g++) {
         int at = in.position();
@@ -531,31 +549,131 @@ final class Serializers {
         }
         lastReplica = index;
         int n = Wire.readCount(in, settings, 2, "element");
-        long counter = 0;
+        long seen = vv.get(r);
+        if (size + n > cap) {
+          cap = Math.max(size + Wire.capacity(n), Math.min(cap * 2, size + n));
+          elements = Arrays.copyOf(elements, cap);
+          replica = Arrays.copyOf(replica, cap);
+          counter = Arrays.copyOf(counter, cap);
+        }
+        groupFrom[index] = size;
+        long ctr = 0;
         for (int k = 0; k < n; k++) {
           int dat = in.position();
           long delta = in.readVarLong(true);
-          if (delta < 1 || counter + delta < counter) {
+          if (delta < 1 || ctr + delta < ctr) {
             throw Wire.fail(in, dat, "dots of " + r + " must strictly increase");
           }
-          counter += delta;
-          put(in, elements, Wire.readValue(kryo, in, settings, codec, type, "an ORSet"), List.of(new Dot(r, counter)));
+          ctr += delta;
+          Object e = readElement(kryo, in, codec, type);
+          if (ctr > seen && !c.contains(new Dot(r, ctr))) {
+            throw Wire.fail(in, dat, "dot " + new Dot(r, ctr) + " of '" + e + "' is not in the context " + c);
+          }
+          if (size == cap) {
+            cap = cap * 2;
+            elements = Arrays.copyOf(elements, cap);
+            replica = Arrays.copyOf(replica, cap);
+            counter = Arrays.copyOf(counter, cap);
+          }
+          elements[size] = e;
+          replica[size] = index;
+          counter[size] = ctr;
+          size++;
         }
+        groupTo[index] = size;
       }
+      int singles = size;
       int m = Wire.readCount(in, settings, 5, "element with several dots");
+      Object[] slots = null;
+      List<Dot> multiDots = null;
+      List<Object> multiOwners = null;
       for (int k = 0; k < m; k++) {
+        int at = in.position();
         int n = Wire.readCount(in, settings, 2, "dot");
         if (n < 2) {
           throw Wire.fail(in, in.position(), "an element listed with several dots has " + n);
         }
-        List<Dot> dots = new ArrayList<>(Wire.capacity(n));
+        List<Dot> read = new ArrayList<>(Wire.capacity(n));
         for (int d = 0; d < n; d++) {
           ReplicaId r = Wire.readReplica(in, table);
-          dots.add(new Dot(r, Wire.readCounter(in, "counter of a dot")));
+          read.add(new Dot(r, Wire.readCounter(in, "counter of a dot")));
         }
-        put(in, elements, Wire.readValue(kryo, in, settings, codec, type, "an ORSet"), dots);
+        Object e = readElement(kryo, in, codec, type);
+        Dot[] ds = read.toArray(new Dot[0]);
+        Arrays.sort(ds);
+        for (int d = 0; d < n; d++) {
+          if (d > 0 && ds[d].equals(ds[d - 1])) {
+            throw Wire.fail(in, at, "dot " + ds[d] + " tags '" + e + "' twice");
+          }
+          if (!c.contains(ds[d])) {
+            throw Wire.fail(in, at, "dot " + ds[d] + " of '" + e + "' is not in the context " + c);
+          }
+        }
+        if (multiDots == null) {
+          multiDots = new ArrayList<>();
+          multiOwners = new ArrayList<>();
+        }
+        for (Dot d : ds) {
+          multiDots.add(d);
+          multiOwners.add(e);
+          // against the elements with one dot: that dot's group is sorted by counter
+          int index = Arrays.binarySearch(table, d.replica());
+          if (groupFrom != null && groupTo[index] > groupFrom[index]) {
+            int hit = Arrays.binarySearch(counter, groupFrom[index], groupTo[index], d.counter());
+            if (hit >= 0) {
+              throw Wire.fail(in, at, "dot " + d + " tags both '" + elements[hit] + "' and '" + e
+                  + "': replica " + d.replica() + " reused a dot");
+            }
+          }
+        }
+        if (size == cap) {
+          cap = cap * 2;
+          elements = Arrays.copyOf(elements, cap);
+          replica = Arrays.copyOf(replica, cap);
+          counter = Arrays.copyOf(counter, cap);
+        }
+        if (slots == null) {
+          slots = new Object[cap];
+        } else if (slots.length < cap) {
+          slots = Arrays.copyOf(slots, cap);
+        }
+        elements[size] = e;
+        replica[size] = -1;
+        slots[size] = ds;
+        size++;
       }
-      return ORSet.of(c, elements);
+      if (multiDots != null && multiDots.size() > 2) {
+        // dots shared by two elements with several dots
+        Integer[] byDot = new Integer[multiDots.size()];
+        for (int x = 0; x < byDot.length; x++) {
+          byDot[x] = x;
+        }
+        List<Dot> dots = multiDots;
+        Arrays.sort(byDot, (x, y) -> dots.get(x).compareTo(dots.get(y)));
+        for (int x = 1; x < byDot.length; x++) {
+          Dot d = dots.get(byDot[x]);
+          if (d.equals(dots.get(byDot[x - 1]))) {
+            throw Wire.fail(in, in.position(), "dot " + d + " tags both '" + multiOwners.get(byDot[x - 1])
+                + "' and '" + multiOwners.get(byDot[x]) + "': replica " + d.replica() + " reused a dot");
+          }
+        }
+      }
+      DotMap entries;
+      try {
+        entries = DotMap.ofDistinct(elements, size, table, replica, counter, slots, "element");
+      } catch (IllegalArgumentException e) {
+        throw Wire.fail(in, in.position(), e.getMessage());
+      }
+      return SETS.wrap(entries, c);
+    }
+
+    private Object readElement(Kryo kryo, Input in, int codec, Registration type) {
+      int at = in.position();
+      Object e = Wire.readValue(kryo, in, settings, codec, type, "an ORSet");
+      if (e == null) {
+        throw Wire.fail(in, at, "null element in an ORSet");
+      }
+      return e;
     }
 
     private static ReplicaId[] tableIds(Wire.Table table) {
@@ -626,11 +744,6 @@ final class Serializers {
       }
     }
 
-    private static void put(Input in, Map<Object, List<Dot>> elements, Object e, List<Dot> dots) {
-      if (elements.put(e, dots) != null) {
-        throw Wire.fail(in, in.position(), "element '" + e + "' appears twice");
-      }
-    }
   }
 
   /**

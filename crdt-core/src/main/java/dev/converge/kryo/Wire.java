@@ -502,6 +502,12 @@ final class Wire {
     if (r == null) {
       throw fail(in, at, "unregistered class id " + (id - 2));
     }
+    Class<?> t = r.getType();
+    if (t == String.class || t == Long.class || t == Integer.class) {
+      // Converge writes these with its own codecs, never under a class id; Kryo's own String reader
+      // would also allocate whatever length the input claims.
+      throw fail(in, at, t.getSimpleName() + " under a class id: Converge writes it with its own codec");
+    }
     return r;
   }
 

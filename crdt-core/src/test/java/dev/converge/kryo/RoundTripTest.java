@@ -109,6 +109,19 @@ final class RoundTripTest {
     assertTrue(e.getMessage().contains("version 9"), e.getMessage());
   }
 
+  // Found by FuzzTest on JDK 25: an ORMap whose values claim the class String, then a string of
+  // about 2^31 characters. Kryo's own String reader allocated the claimed length (seconds on a
+  // large heap); Converge now refuses String, Long and Integer under a class id.
+  @Test
+  void stringUnderAClassId_isRejectedWithoutReadingIt() {
+    Kryo kryo = kryo(Settings.DEFAULT);
+    byte[] bytes = Fixtures.unhex("f607010000000003c7b1dbf10701000000000000");
+    long t0 = System.nanoTime();
+    KryoException e = assertThrows(KryoException.class, () -> read(kryo, bytes));
+    assertTrue(e.getMessage().contains("String under a class id"), e.getMessage());
+    assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "rejected before reading the claimed string");
+  }
+
   @Test
   void register_twiceIsHarmless_andConflictsAreNamed() {
     Kryo kryo = kryo(Settings.DEFAULT);

@@ -53,7 +53,20 @@ public final class Trusted {
   private static volatile Vectors vectors;
   private static volatile Sets sets;
 
+  private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
   private Trusted() {}
+
+  /** Refuses a setter called by another class than {@code owner}, or called twice. */
+  private static void checkFirstSet(Class<?> caller, Class<?> owner, Object current) {
+    if (caller != owner) {
+      throw new IllegalStateException("only " + owner.getSimpleName() + " sets its trusted access, not "
+          + caller.getName());
+    }
+    if (current != null) {
+      throw new IllegalStateException(owner.getSimpleName() + "'s trusted access is already set");
+    }
+  }
 
   /**
    * Called once, by {@link VersionVector}'s static initializer (any other caller is refused).
@@ -62,13 +75,7 @@ public final class Trusted {
    */
   public static void setVectors(Vectors access) {
     Objects.requireNonNull(access, "access");
-    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
-    if (caller != VersionVector.class) {
-      throw new IllegalStateException("only VersionVector sets vector access, not " + caller.getName());
-    }
-    if (vectors != null) {
-      throw new IllegalStateException("vector access is already set");
-    }
+    checkFirstSet(WALKER.getCallerClass(), VersionVector.class, vectors);
     vectors = access;
   }
 
@@ -93,13 +100,7 @@ public final class Trusted {
    */
   public static void setSets(Sets access) {
     Objects.requireNonNull(access, "access");
-    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
-    if (caller != ORSet.class) {
-      throw new IllegalStateException("only ORSet sets set access, not " + caller.getName());
-    }
-    if (sets != null) {
-      throw new IllegalStateException("set access is already set");
-    }
+    checkFirstSet(WALKER.getCallerClass(), ORSet.class, sets);
     sets = access;
   }
 

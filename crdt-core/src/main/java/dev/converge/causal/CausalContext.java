@@ -7,8 +7,6 @@ import dev.converge.ReplicaId;
 import dev.converge.Stats;
 import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -267,15 +265,8 @@ public final class CausalContext implements Lattice<CausalContext>, Prunable<Cau
     if (!mentions(retired)) {
       return this;
     }
-    Map<ReplicaId, Long> entries = new HashMap<>(vector.toMap());
-    entries.remove(retired);
-    List<Dot> kept = new ArrayList<>(cloud.length);
-    for (Dot d : cloud) {
-      if (d.replica() != retired) {
-        kept.add(d);
-      }
-    }
-    VersionVector v = VersionVector.of(entries);
+    VersionVector v = vector.prune(retired, heir);
+    List<Dot> kept = Pruning.without(Arrays.asList(cloud), retired);
     return kept.isEmpty() ? of(v) : new CausalContext(v, kept.toArray(NO_DOTS));
   }
 

@@ -179,12 +179,8 @@ public final class GCounter implements Lattice<GCounter>, Prunable<GCounter> {
   @Override
   public GCounter pruneCleanup(ReplicaId retired, ReplicaId heir) {
     Pruning.check(retired, heir);
-    if (counts.get(retired) == 0) {
-      return this;
-    }
-    Map<ReplicaId, Long> entries = new HashMap<>(counts.toMap());
-    entries.remove(retired);
-    return entries.isEmpty() ? EMPTY : new GCounter(VersionVector.of(entries));
+    VersionVector v = counts.prune(retired, heir);
+    return v == counts ? this : v.isEmpty() ? EMPTY : new GCounter(v);
   }
 
   /**

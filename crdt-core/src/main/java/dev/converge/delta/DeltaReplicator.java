@@ -3,6 +3,7 @@ package dev.converge.delta;
 import dev.converge.Lattice;
 import dev.converge.Prunable;
 import dev.converge.ReplicaId;
+import dev.converge.internal.Pruning;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -343,9 +344,7 @@ public final class DeltaReplicator<T extends Lattice<T>> {
     if (retired.equals(self)) {
       throw new IllegalArgumentException(self + " cannot retire itself: it stops, the others retire it");
     }
-    if (retired.equals(heir)) {
-      throw new IllegalArgumentException("a replica cannot be its own heir: " + retired);
-    }
+    Pruning.check(retired, heir);
     if (!(state instanceof Prunable)) {
       throw new UnsupportedOperationException(state.getClass().getName() + " is not Prunable");
     }

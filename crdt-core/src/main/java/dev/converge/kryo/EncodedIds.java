@@ -89,6 +89,25 @@ final class EncodedIds {
     }
   }
 
+  /**
+   * Writes one id as {@link Wire#writeString} writes its string: UTF-8 byte length, then the
+   * bytes, copied from the cache.
+   */
+  void writeId(Output out, ReplicaId id) {
+    byte[] b = entry(id).utf8;
+    int n = b.length;
+    byte[] buffer = out.getBuffer();
+    int at = out.position();
+    if (out.getClass() == Output.class && n < 0x80 && buffer.length - at > n) {
+      buffer[at] = (byte) n; // a one-byte varint
+      System.arraycopy(b, 0, buffer, at + 1, n);
+      out.setPosition(at + 1 + n);
+    } else {
+      out.writeVarInt(n, true);
+      out.writeBytes(b);
+    }
+  }
+
   private Entry entry(ReplicaId id) {
     Entry[] table = entries;
     if (table == null) {

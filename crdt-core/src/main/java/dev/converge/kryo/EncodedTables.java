@@ -57,6 +57,11 @@ final class EncodedTables {
     }
   }
 
+  /** Writes one id as {@link Wire#writeString} writes its string, from the cache of single ids. */
+  void writeId(Output out, ReplicaId id) {
+    ids.writeId(out, id);
+  }
+
   private byte[] lookup(ReplicaId[] ids) {
     for (Entry e : entries) {
       if (e == null) {

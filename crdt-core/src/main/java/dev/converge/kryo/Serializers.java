@@ -39,7 +39,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, ReplicaId id) {
-      Wire.writeString(out, id.id());
+      encodedTables.writeId(out, id);
     }
 
     @Override
@@ -55,7 +55,7 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, Dot dot) {
-      Wire.writeString(out, dot.replica().id());
+      encodedTables.writeId(out, dot.replica());
       out.writeVarLong(dot.counter(), true);
     }
 
@@ -233,17 +233,20 @@ final class Serializers {
 
     @Override
     void writeBody(Kryo kryo, Output out, LWWRegister<?> r) {
-      List<?> values = r.values();
-      out.writeVarInt(values.size(), true);
-      if (values.isEmpty()) {
+      if (r.isEmpty()) {
+        out.writeVarInt(0, true);
         return;
       }
+      List<?> values = r.values();
+      int n = values.size();
+      out.writeVarInt(n, true);
       out.writeVarLong(r.timestamp().orElseThrow().asLong(), true);
-      Wire.writeString(out, r.writer().orElseThrow().id());
-      int codec = Wire.codecFor(values);
-      Wire.writeCodec(kryo, out, codec, values.get(0), "an LWWRegister");
-      for (Object v : values) {
-        Wire.writeValue(kryo, out, codec, v, "an LWWRegister");
+      encodedTables.writeId(out, r.writer().orElseThrow());
+      Object first = values.get(0);
+      int codec = n == 1 ? Wire.codecOf(first.getClass()) : Wire.codecFor(values);
+      Wire.writeCodec(kryo, out, codec, first, "an LWWRegister");
+      for (int i = 0; i < n; i++) {
+        Wire.writeValue(kryo, out, codec, values.get(i), "an LWWRegister");
       }
     }
 

@@ -274,6 +274,9 @@ public final class LWWRegister<V> implements Lattice<LWWRegister<V>> {
     if (isEmpty()) {
       return List.of();
     }
+    if (collided.length == 0) {
+      return List.of(value);
+    }
     List<V> all = new ArrayList<>(collided.length + 1);
     for (Object v : collided) {
       all.add((V) v);

@@ -120,6 +120,29 @@ final class ReplicaIdCacheTest {
   }
 
   @Test
+  void encode_singleIds_writesThePlainStringBytes() {
+    SplittableRandom r = new SplittableRandom(11);
+    EncodedIds cache = new EncodedIds();
+    for (int k = 0; k < 3000; k++) {
+      ReplicaId id = ReplicaId.of(POOL.get(r.nextInt(POOL.size())));
+      // a buffer that is nearly full, or must grow, or is too small for the fast path's varint
+      int capacity = 1 + r.nextInt(200);
+      Output out = new Output(capacity, -1);
+      int prefix = r.nextInt(capacity);
+      for (int i = 0; i < prefix; i++) {
+        out.writeByte(i);
+      }
+      cache.writeId(out, id);
+      Output plain = new Output(64, -1);
+      for (int i = 0; i < prefix; i++) {
+        plain.writeByte(i);
+      }
+      Wire.writeString(plain, id.id());
+      assertArrayEquals(plain.toBytes(), out.toBytes(), id.id());
+    }
+  }
+
+  @Test
   void decode_randomTables_equalsThePlainReader() {
     SplittableRandom r = new SplittableRandom(11);
     DecodedIds cache = new DecodedIds();

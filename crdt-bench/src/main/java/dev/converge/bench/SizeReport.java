@@ -84,7 +84,7 @@ final class SizeReport {
     StringBuilder out = new StringBuilder();
     out.append("\nSerialized sizes (bytes; computed in-process, deterministic)\n");
     out.append("Replica ids: Converge \"pekko://bench@host-0i:2552\"; Pekko UniqueAddress(that address, uid i+1).\n");
-    out.append("Compressed: Converge deflate above 1 KiB (collections only); Pekko wire = toBinary "
+    out.append("Compressed: Converge deflate (default level 1) above 1 KiB (collections only); Pekko wire = toBinary "
         + "(gzips ORSet and ORMap only).\n\n");
     List<String> header = List.of("payload", "Converge", "Pekko protobuf", "Converge/Pekko",
         "Converge compressed", "Pekko wire", "compressed/wire");

@@ -51,15 +51,15 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
       writeBody(kryo, out, value);
       return;
     }
-    Output body = new Output(256, -1);
+    Output body = new Output(1024, -1);
     writeBody(kryo, body, value);
-    byte[] bytes = body.toBytes();
-    if (bytes.length < settings.compressMinBytes()) {
+    int length = body.position();
+    if (length < settings.compressMinBytes()) {
       out.writeVarInt(0, true);
-      out.writeBytes(bytes);
+      out.writeBytes(body.getBuffer(), 0, length);
     } else {
       out.writeVarInt(Wire.FLAG_DEFLATE, true);
-      Wire.writeDeflated(out, bytes);
+      Wire.writeDeflated(out, body.getBuffer(), length, settings.compressionLevel());
     }
   }
 

@@ -688,21 +688,26 @@ final class Wire {
 
   // ---------------------------------------------------------------- compression
 
-  /** Writes {@code body} deflated: uncompressed length, compressed length, bytes. */
-  static void writeDeflated(Output out, byte[] body) {
-    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+  /**
+   * Writes the first {@code length} bytes of {@code body} deflated at {@code level}: uncompressed
+   * length, compressed length, bytes.
+   */
+  static void writeDeflated(Output out, byte[] body, int length, int level) {
+    Deflater deflater = new Deflater(level, true);
     try {
-      deflater.setInput(body);
+      deflater.setInput(body, 0, length);
       deflater.finish();
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.max(64, body.length / 4));
-      byte[] chunk = new byte[8192];
+      byte[] compressed = new byte[Math.max(64, length / 2)];
+      int n = 0;
       while (!deflater.finished()) {
-        int n = deflater.deflate(chunk);
-        buffer.write(chunk, 0, n);
+        if (n == compressed.length) {
+          compressed = Arrays.copyOf(compressed, 2 * n);
+        }
+        n += deflater.deflate(compressed, n, compressed.length - n);
       }
-      out.writeVarInt(body.length, true);
-      out.writeVarInt(buffer.size(), true);
-      out.writeBytes(buffer.toByteArray());
+      out.writeVarInt(length, true);
+      out.writeVarInt(n, true);
+      out.writeBytes(compressed, 0, n);
     } finally {
       deflater.end();
     }
@@ -727,10 +732,16 @@ final class Wire {
     if (size > (long) compressed * MAX_DEFLATE_RATIO + 64) {
       throw fail(in, at, "compressed body claims " + size + " bytes from " + compressed + " compressed bytes");
     }
-    byte[] bytes = readBytes(in, compressed);
     Inflater inflater = new Inflater(true);
     try {
-      inflater.setInput(bytes);
+      if (RegionCache.inPlace(in) && in.getInputStream() == null) {
+        // inflated where the bytes lie, without copying them out first
+        int from = in.position();
+        inflater.setInput(in.getBuffer(), from, compressed);
+        in.setPosition(from + compressed);
+      } else {
+        inflater.setInput(readBytes(in, compressed));
+      }
       byte[] body = new byte[Math.min(size, 64 * 1024)];
       int n = 0;
       while (n < size) {

@@ -36,7 +36,7 @@ final class Fixtures {
 
   /** Compresses every collection, however small: puts the inflate path under every seed. */
   static final Settings DEFLATE_ALL = new Settings(
-      Settings.DEFAULT.maxElements(), Settings.DEFAULT.maxBytes(), Settings.DEFAULT.maxDepth(), true, 0);
+      Settings.DEFAULT.maxElements(), Settings.DEFAULT.maxBytes(), Settings.DEFAULT.maxDepth(), true, 0, Settings.FASTEST);
 
   private static final HexFormat HEX = HexFormat.of();
 

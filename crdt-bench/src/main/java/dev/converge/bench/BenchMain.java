@@ -91,6 +91,8 @@ public final class BenchMain {
     // compressed size either way).
     params.put("payload", List.of("VERSION_VECTOR_16", "GCOUNTER_64", "PNCOUNTER", "LWW_REGISTER", "ORMAP",
         "ORSET_1K", "ORSET_10K", "ORSET_10K_COMPRESSED"));
+    // FloorBenchmark: the register and the largest compressed set (full: every compressed payload too).
+    params.put("floor", List.of("LWW_REGISTER", "ORSET_10K_COMPRESSED"));
     return Collections.unmodifiableMap(params);
   }
 

@@ -61,6 +61,18 @@ interface Codec {
     Kryo kryo = new Kryo();
     kryo.setRegistrationRequired(true);
     ConvergeKryo.register(kryo, compress ? Settings.DEFAULT.withCompression(true) : Settings.DEFAULT);
+    return kryo(kryo, type);
+  }
+
+  /**
+   * A codec over a configured Kryo: one reused output buffer, copied out ({@code toBytes()}) as
+   * Pekko returns a new array; one reused input.
+   *
+   * @param kryo the Kryo, with the type registered
+   * @param type the class decoded
+   * @return the codec
+   */
+  static Codec kryo(Kryo kryo, Class<?> type) {
     Output out = new Output(4096, -1);
     Input in = new Input();
     return new Codec() {

@@ -149,7 +149,7 @@ public class FloorBenchmark {
    */
   record RawStamp(long stamp) {
 
-    /** A Kryo with registration required and only this record registered, used as {@link Codec} uses its Kryo. */
+    /** A codec over a Kryo with registration required and only this record registered. */
     static Codec codec() {
       Kryo kryo = new Kryo();
       kryo.setRegistrationRequired(true);
@@ -164,22 +164,7 @@ public class FloorBenchmark {
           return new RawStamp(in.readVarLong(true));
         }
       }, 1000);
-      Output out = new Output(4096, -1);
-      Input in = new Input();
-      return new Codec() {
-        @Override
-        public byte[] encode(Object v) {
-          out.reset();
-          kryo.writeObject(out, v);
-          return out.toBytes();
-        }
-
-        @Override
-        public Object decode(byte[] bytes) {
-          in.setBuffer(bytes);
-          return kryo.readObject(in, RawStamp.class);
-        }
-      };
+      return Codec.kryo(kryo, RawStamp.class);
     }
   }
 

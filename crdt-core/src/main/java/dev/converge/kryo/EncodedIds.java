@@ -16,10 +16,10 @@ import java.util.Arrays;
  *
  * <p>Bounded: {@value #SLOTS} ids of at most {@value #MAX_BYTES} UTF-8 bytes (longer ids are
  * encoded each time), in a table allocated on first use, found by identity hash code and compared
- * by reference in an array of the ids alone; an insert into a full window of {@value #PROBES} slots
- * replaces one of them in turn. The ids are held strongly, so at most that many stay out of {@link
- * ReplicaId}'s weak pool's reach. Entries are immutable and a hit is the entry's own id, so a
- * serializer shared across threads by mistake gets misses, never wrong bytes.
+ * by reference; an insert into a full window of {@value #PROBES} slots replaces one of them in
+ * turn. The ids are held strongly, so at most that many stay out of {@link ReplicaId}'s weak pool's
+ * reach. Entries are immutable, so a serializer shared across threads by mistake gets misses, never
+ * wrong bytes.
  */
 final class EncodedIds {
 
@@ -55,8 +55,6 @@ final class EncodedIds {
     return true;
   }
 
-  /** The ids of {@link #entries}, slot for slot: probed without loading an entry. */
-  private ReplicaId[] keys;
   private Entry[] entries;
   private int victim;
 
@@ -136,38 +134,31 @@ final class EncodedIds {
   }
 
   private Entry entry(ReplicaId id) {
-    ReplicaId[] ids = keys;
     Entry[] table = entries;
-    if (ids == null || table == null) {
+    if (table == null) {
       table = entries = new Entry[SLOTS];
-      ids = keys = new ReplicaId[SLOTS];
     }
     // the identity hash is in the id's header: no load of its string
     int slot = (System.identityHashCode(id) * 0x9E3779B9) >>> (32 - SLOT_BITS);
     for (int k = 0; k < PROBES; k++) {
       int i = (slot + k) & (SLOTS - 1);
-      ReplicaId known = ids[i];
-      if (known == id) {
-        Entry e = table[i];
-        if (e != null && e.id == id) { // a race or a replacement in progress: a miss
-          return e;
-        }
-        return insert(ids, table, i, id);
+      Entry e = table[i];
+      if (e == null) {
+        return insert(table, i, id);
       }
-      if (known == null) {
-        return insert(ids, table, i, id);
+      if (e.id == id) {
+        return e;
       }
     }
     int v = victim;
     victim = v + 1;
-    return insert(ids, table, (slot + (v & (PROBES - 1))) & (SLOTS - 1), id);
+    return insert(table, (slot + (v & (PROBES - 1))) & (SLOTS - 1), id);
   }
 
-  private static Entry insert(ReplicaId[] ids, Entry[] table, int i, ReplicaId id) {
+  private static Entry insert(Entry[] table, int i, ReplicaId id) {
     Entry e = new Entry(id, id.id().getBytes(StandardCharsets.UTF_8));
     if (e.length <= MAX_BYTES) {
       table[i] = e;
-      ids[i] = id;
     }
     return e;
   }

@@ -2,6 +2,9 @@ package dev.converge.kryo;
 
 import com.esotericsoftware.kryo.io.Input;
 import dev.converge.ReplicaId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -15,22 +18,27 @@ import java.util.Arrays;
  * <p>How an id is found: the table is front-coded, each id a count of characters shared with the
  * previous id and the UTF-8 bytes of the rest. When the previous id's bytes are known and the rest
  * is ASCII, the id's full UTF-8 bytes are the previous id's first bytes followed by the rest, read
- * in place; they are hashed (incrementally: the hashes of every prefix of the previous id are kept)
- * and looked up in an open-addressing table of (bytes, id), compared byte for byte. Every check of
- * {@link Wire#readIds(Input, Settings)} is made in the same order with the same message, on the
- * bytes rather than on strings; a miss builds the string exactly as that method does, then caches
- * it. An id is cached under the UTF-8 encoding of its string, which is the only byte sequence that
- * decodes to it as an ASCII rest after a well-formed prefix, so a hit returns exactly the id a miss
- * would build. Ids whose rest is not ASCII, after a prefix that splits a surrogate pair, or from a
- * stream take the plain path.
+ * in place, eight bytes at a time. An id's hash covers its length, its last eight bytes and a
+ * polynomial hash of the bytes before them; every cached id keeps the polynomial hashes of all its
+ * prefixes, so when the rest is at most eight bytes the hash takes a word from the previous id, the
+ * rest as a word and one stored prefix hash, without a loop over bytes. The id is looked up in an
+ * open-addressing table of (bytes, id), compared a word at a time. Every check of {@link
+ * Wire#readIds(Input, Settings)} is made in the same order with the same message, on the bytes
+ * rather than on strings; a miss builds the string exactly as that method does, then caches it. An
+ * id is cached under the UTF-8 encoding of its string, which is the only byte sequence that decodes
+ * to it as an ASCII rest after a well-formed prefix, so a hit returns exactly the id a miss would
+ * build. Ids whose rest is not ASCII, after a prefix that splits a surrogate pair, after an id not
+ * cached for its length, or from a stream take the plain path.
  *
  * <p>Bounded: {@value #SLOTS} ids of at most {@value #MAX_KEY_BYTES} UTF-8 bytes (longer ids are
- * decoded, never cached), in a table allocated on first use; a lookup or insert probes at most
- * {@value #PROBES} slots, and an insert into a full window replaces one of them in turn, so
- * colliding hashes cost bounded time. The id strings are held strongly, so at most that many ids
- * stay out of {@link ReplicaId}'s weak pool's reach. Entries are immutable and every hit is
- * verified against the input and the previous entry's bytes, so a serializer shared across threads
- * by mistake (the prefix hashes are scratch) gets misses, never a wrong id.
+ * decoded, never cached), each with its bytes (padded with eight zero bytes) and one {@code int}
+ * prefix hash per byte: at most about 1 KiB per entry, about 1 MiB for a full table of the longest
+ * ids, in a table allocated on first use. A lookup or insert probes at most {@value #PROBES} slots,
+ * and an insert into a full window replaces one of them in turn, so colliding hashes cost bounded
+ * time. The id strings are held strongly, so at most that many ids stay out of {@link ReplicaId}'s
+ * weak pool's reach. Entries are immutable and every hit is verified against the input and the
+ * previous entry's bytes, so a serializer shared across threads by mistake gets misses, never a
+ * wrong id.
  */
 final class DecodedIds {
 
@@ -40,25 +48,44 @@ final class DecodedIds {
   static final int MAX_TABLE_CHARS = 8192;
   static final int PROBES = 8;
   private static final int SLOT_BITS = 10;
-  private static final byte[] NO_BYTES = new byte[0];
+  /** Little-endian words of a byte array. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** The high bit of every byte of a word: set only by non-ASCII bytes. */
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
+  /** A cached id: its UTF-8 bytes followed by eight zero bytes, and their prefix hashes. */
   private static final class Entry {
+    /** The {@link #length} bytes, then eight zero bytes: read a word at a time anywhere up to {@code length}. */
     final byte[] key;
+    final int length;
+    /** {@code prefixHashes[k]}: the polynomial hash of the first {@code k} bytes. */
+    final int[] prefixHashes;
     final int hash;
     final ReplicaId id;
 
-    Entry(byte[] key, int hash, ReplicaId id) {
+    /** An entry for the UTF-8 bytes {@code key[0..length)}, followed in {@code key} by eight zero bytes. */
+    Entry(byte[] key, int length, ReplicaId id) {
       this.key = key;
-      this.hash = hash;
+      this.length = length;
+      int[] hashes = new int[length + 1];
+      int h = 0;
+      for (int j = 0; j < length; j++) {
+        h = 31 * h + key[j];
+        hashes[j + 1] = h;
+      }
+      this.prefixHashes = hashes;
+      int m = Math.max(0, length - 8);
+      this.hash = hash(hashes[m], word(key, m), length);
       this.id = id;
     }
   }
 
+  /** Before the first id of a table: the empty key. */
+  private static final Entry START = new Entry(new byte[8], 0, null);
+
   /** Whole tables by their bytes. */
   private final RegionCache<ReplicaId[]> tables = new RegionCache<>();
   private Entry[] entries;
-  /** Scratch: {@code prefixHashes[k]} is the hash of the first {@code k} bytes of the previous id. */
-  private int[] prefixHashes;
   private int victim;
 
   /**
@@ -71,104 +98,137 @@ final class DecodedIds {
     if (known != null) {
       return known;
     }
-    int start = in.position();
-    ReplicaId[] ids = RegionCache.inPlace(in) && in.getInputStream() == null
-        ? readInPlace(in, settings) : Wire.readIds(in, settings);
-    int chars = 0;
-    for (ReplicaId id : ids) {
-      chars += id.id().length();
+    if (!RegionCache.inPlace(in) || in.getInputStream() != null) {
+      return Wire.readIds(in, settings);
     }
-    // Front coding lets a short encoding stand for long ids: cache only tables that are small
-    // decoded too, so the cache's memory is bounded by what it holds, not by what it read.
-    if (chars <= MAX_TABLE_CHARS) {
-      tables.remember(in, start, ids);
-    }
-    return ids;
+    return readInPlace(in, settings);
   }
 
+  /** The hash of a key of {@code length} bytes from its parts (see {@link Entry#Entry}). */
+  private static int hash(int prefixHash, long lastWord, int length) {
+    long x = (lastWord + (((long) prefixHash << 32) | length)) * 0x9E3779B97F4A7C15L;
+    return (int) (x >>> 32);
+  }
+
+  private static long word(byte[] b, int at) {
+    return (long) WORDS.get(b, at);
+  }
+
+  /**
+   * Reads a table from a plain byte-array input: {@link Wire#readIds(Input, Settings)} with the
+   * ids found here, then remembers it in the table cache.
+   */
   private ReplicaId[] readInPlace(Input in, Settings settings) {
     Entry[] table = entries;
-    int[] hashes = prefixHashes;
-    if (table == null || hashes == null) {
-      // prefixHashes first: a serializer shared across threads by mistake must not see the table
-      // without it.
-      hashes = prefixHashes = new int[MAX_KEY_BYTES + 1];
+    if (table == null) {
       table = entries = new Entry[SLOTS];
     }
     byte[] buf = in.getBuffer();
     int limit = in.limit();
     int start = in.position();
     int n = Wire.readCount(in, settings, 2, "replica id");
+    int pos = in.position();
     // Grown as ids arrive, as Wire.readIds does.
     ReplicaId[] ids = new ReplicaId[Wire.capacity(n)];
     ReplicaId previous = null;
     int prevChars = 0;
-    // The UTF-8 bytes of the previous id, whose prefix hashes are in hashes[0..min(length, MAX)];
-    // null when its string is not well-formed UTF-16 (its bytes would not decode back to it).
-    byte[] prevKey = NO_BYTES;
+    // The previous id's entry; null when its string is not well-formed UTF-16 (its bytes would not
+    // decode back to it) or it is too long to cache.
+    Entry prev = START;
     long chars = 0;
     for (int i = 0; i < n; i++) {
       if (i == ids.length) {
         ids = Arrays.copyOf(ids, (int) Math.min(n, 2L * ids.length));
       }
-      int at = in.position();
-      int p = readVarInt(in, buf, limit);
+      int at = pos;
+      int p;
+      if (pos < limit && buf[pos] >= 0) {
+        p = buf[pos++]; // a one-byte varint
+      } else {
+        in.setPosition(pos);
+        p = in.readVarInt(true);
+        pos = in.position();
+      }
       if (p < 0 || p > prevChars) {
         throw Wire.fail(in, at, "replica id " + i + " shares " + Integer.toUnsignedString(p)
             + " characters with the previous id of " + prevChars);
       }
-      int lengthAt = in.position();
-      int len = readVarInt(in, buf, limit);
-      if (len < 0 || len > settings.maxBytes() || len > limit - in.position()) {
+      int lengthAt = pos;
+      int len;
+      if (pos < limit && buf[pos] >= 0) {
+        len = buf[pos++];
+      } else {
+        in.setPosition(pos);
+        len = in.readVarInt(true);
+        pos = in.position();
+      }
+      if (len < 0 || len > settings.maxBytes() || len > limit - pos) {
         throw Wire.fail(in, lengthAt, "string of " + Integer.toUnsignedString(len) + " bytes exceeds the input or the limit");
       }
-      int from = in.position();
-      int prefix = prevKey == null || len == 0 ? -1 : prefixBytes(prevKey, p, prevChars);
-      boolean ascii = prefix >= 0 && prefix + len <= MAX_KEY_BYTES;
-      int h = 0;
+      int from = pos;
+      int prefix = prev == null || len == 0 ? -1 : prefixBytes(prev.key, prev.length, p, prevChars);
+      int keyLength = prefix + len;
+      // The key's last word (its bytes from m on), the hash of its first m bytes; ascii when the
+      // rest is ASCII and the key short enough to be cached.
+      boolean ascii = prefix >= 0 && keyLength <= MAX_KEY_BYTES;
+      int m = 0;
+      long last = 0;
+      int prefixHash = 0;
       if (ascii) {
-        h = hashes[prefix];
-        for (int j = 0; j < len; j++) {
-          byte b = buf[from + j];
-          if (b < 0) {
-            ascii = false;
-            break;
+        if (len <= 8) {
+          long rest = from + 8 <= buf.length ? word(buf, from) & (-1L >>> (64 - 8 * len)) : bytes(buf, from, len);
+          ascii = (rest & HIGH_BITS) == 0;
+          m = Math.max(0, keyLength - 8);
+          int shift = (prefix - m) << 3; // the key's bytes m..prefix are the previous key's
+          last = (word(prev.key, m) & ((1L << shift) - 1)) | (rest << shift);
+          prefixHash = prev.prefixHashes[m];
+        } else {
+          ascii = ascii(buf, from, len);
+          m = keyLength - 8;
+          last = word(buf, from + len - 8);
+          int h = prev.prefixHashes[prefix];
+          for (int j = from, end = from + m - prefix; j < end; j++) {
+            h = 31 * h + buf[j];
           }
-          h = 31 * h + b;
-          hashes[prefix + j + 1] = h;
+          prefixHash = h;
         }
       }
       if (ascii) {
         // The id is previous's first p characters (prefix bytes) and len ASCII characters.
-        in.setPosition(from + len);
+        pos = from + len;
         chars += p + len;
-        if (chars > 256L * (from + len - start) + 4096) {
+        if (chars > 256L * (pos - start) + 4096) {
+          in.setPosition(pos);
           throw Wire.fail(in, at, "replica ids expand to more than 256 characters per encoded byte");
         }
-        if (i > 0 && !ascends(prevKey, prefix, buf, from, len)) {
+        if (i > 0 && !ascends(prev.key, prev.length, prefix, buf, from, len)) {
+          in.setPosition(pos);
           throw Wire.fail(in, at, "replica ids not strictly ascending: " + previous + " before "
               + previous.id().substring(0, p) + new String(buf, from, len, StandardCharsets.UTF_8));
         }
-        Entry e = find(table, h, prevKey, prefix, buf, from, len);
+        int h = hash(prefixHash, last, keyLength);
+        Entry e = find(table, h, keyLength, prev.key, prefix, m, last, buf, from, len);
         if (e == null) {
-          String s = (previous == null ? "" : previous.id().substring(0, p))
-              + new String(buf, from, len, StandardCharsets.UTF_8);
-          byte[] key = new byte[prefix + len];
-          System.arraycopy(prevKey, 0, key, 0, prefix);
+          byte[] key = new byte[keyLength + 8];
+          System.arraycopy(prev.key, 0, key, 0, prefix);
           System.arraycopy(buf, from, key, prefix, len);
-          e = new Entry(key, h, ReplicaId.of(s));
+          // the prefix is the UTF-8 of previous's first p characters, the rest ASCII: this is
+          // previous.id().substring(0, p) + the rest
+          e = new Entry(key, keyLength, ReplicaId.of(new String(key, 0, keyLength, StandardCharsets.UTF_8)));
           insert(table, e);
         }
         ids[i] = e.id;
         previous = e.id;
         prevChars = p + len;
-        prevKey = e.key;
+        prev = e;
       } else {
         // Wire.readIds, step for step.
+        in.setPosition(from);
         String before = previous == null ? "" : previous.id();
         String s = before.substring(0, p) + Wire.readStringBody(in, len);
+        pos = in.position();
         chars += s.length();
-        if (chars > 256L * (in.position() - start) + 4096) {
+        if (chars > 256L * (pos - start) + 4096) {
           throw Wire.fail(in, at, "replica ids expand to more than 256 characters per encoded byte");
         }
         if (s.isEmpty()) {
@@ -181,32 +241,46 @@ final class DecodedIds {
         ids[i] = id;
         previous = id;
         prevChars = s.length();
-        prevKey = remember(table, hashes, id);
+        prev = remember(table, id);
       }
     }
-    return ids.length == n ? ids : Arrays.copyOf(ids, n);
+    in.setPosition(pos);
+    if (ids.length != n) {
+      ids = Arrays.copyOf(ids, n);
+    }
+    // Front coding lets a short encoding stand for long ids: cache only tables that are small
+    // decoded too, so the cache's memory is bounded by what it holds, not by what it read.
+    if (chars <= MAX_TABLE_CHARS) {
+      tables.remember(in, start, ids);
+    }
+    return ids;
   }
 
-  /** A varint as Kryo's {@code readVarInt(true)} reads it, one-byte values without the call. */
-  private static int readVarInt(Input in, byte[] buf, int limit) {
-    int pos = in.position();
-    if (pos < limit) {
-      byte b = buf[pos];
-      if (b >= 0) {
-        in.setPosition(pos + 1);
-        return b;
-      }
+  /** The {@code len} bytes (1 to 8) at {@code from} as a little-endian word, near the buffer's end. */
+  private static long bytes(byte[] buf, int from, int len) {
+    long w = 0;
+    for (int j = len - 1; j >= 0; j--) {
+      w = (w << 8) | (buf[from + j] & 0xFF);
     }
-    return in.readVarInt(true);
+    return w;
+  }
+
+  /** Whether the {@code len} bytes (more than 8) at {@code from} are ASCII. */
+  private static boolean ascii(byte[] buf, int from, int len) {
+    long any = word(buf, from + len - 8);
+    for (int j = 0; j + 8 < len; j += 8) {
+      any |= word(buf, from + j);
+    }
+    return (any & HIGH_BITS) == 0;
   }
 
   /**
-   * How many bytes of {@code key}, the UTF-8 encoding of a well-formed string of {@code length}
-   * characters, encode its first {@code p} characters ({@code p <= length}); -1 when they end
-   * inside a surrogate pair.
+   * How many bytes of {@code key}, the {@code length} UTF-8 bytes of a well-formed string of
+   * {@code chars} characters, encode its first {@code p} characters ({@code p <= chars}); -1 when
+   * they end inside a surrogate pair.
    */
-  static int prefixBytes(byte[] key, int p, int length) {
-    if (key.length == length) {
+  static int prefixBytes(byte[] key, int length, int p, int chars) {
+    if (length == chars) {
       return p; // ASCII: one byte per character
     }
     int b = 0;
@@ -235,13 +309,21 @@ final class DecodedIds {
 
   /**
    * Whether the string of {@code key}'s first {@code prefix} bytes followed by the ASCII bytes
-   * {@code buf[from..from+len)} is greater than {@code key}'s string. UTF-8 bytes compare as code
-   * points do; against an ASCII rest, that is also the order of UTF-16 strings.
+   * {@code buf[from..from+len)} is greater than the string of {@code key}'s {@code length} bytes.
+   * UTF-8 bytes compare as code points do; against an ASCII rest, that is also the order of UTF-16
+   * strings.
    */
-  private static boolean ascends(byte[] key, int prefix, byte[] buf, int from, int len) {
-    int rest = key.length - prefix;
+  private static boolean ascends(byte[] key, int length, int prefix, byte[] buf, int from, int len) {
+    int rest = length - prefix;
+    if (rest > 0) {
+      int a = key[prefix] & 0xFF;
+      int b = buf[from];
+      if (a != b) {
+        return a < b; // the usual case: the writer shares as many characters as it can
+      }
+    }
     int m = Math.min(rest, len);
-    for (int j = 0; j < m; j++) {
+    for (int j = 1; j < m; j++) {
       int a = key[prefix + j] & 0xFF;
       int b = buf[from + j];
       if (a != b) {
@@ -251,24 +333,57 @@ final class DecodedIds {
     return rest < len;
   }
 
+  /** Whether the first {@code m} bytes of {@code a} and {@code b} (padded keys) are equal. */
+  private static boolean samePrefix(byte[] a, byte[] b, int m) {
+    int k = 0;
+    for (; k + 8 <= m; k += 8) {
+      if (word(a, k) != word(b, k)) {
+        return false;
+      }
+    }
+    return k == m || ((word(a, k) ^ word(b, k)) & ((1L << ((m - k) << 3)) - 1)) == 0;
+  }
+
   private static int slot(int hash) {
     return (hash * 0x9E3779B9) >>> (32 - SLOT_BITS);
   }
 
-  private static Entry find(Entry[] table, int h, byte[] prevKey, int prefix, byte[] buf, int from, int len) {
+  /**
+   * The entry for the key of {@code keyLength} bytes: {@code prevKey}'s first {@code prefix}
+   * bytes, then {@code buf[from..from+len)}; its bytes from {@code m} on are {@code last}.
+   */
+  private static Entry find(Entry[] table, int h, int keyLength, byte[] prevKey, int prefix, int m, long last,
+      byte[] buf, int from, int len) {
     int slot = slot(h);
     for (int k = 0; k < PROBES; k++) {
       Entry e = table[(slot + k) & (SLOTS - 1)];
       if (e == null) {
         return null;
       }
-      byte[] key = e.key;
-      if (e.hash == h && key.length == prefix + len && Arrays.equals(key, prefix, prefix + len, buf, from, from + len)
-          && Arrays.equals(key, 0, prefix, prevKey, 0, prefix)) {
+      if (e.hash == h && e.length == keyLength && matches(e.key, prevKey, prefix, m, last, buf, from, len)) {
         return e;
       }
     }
     return null;
+  }
+
+  private static boolean matches(byte[] key, byte[] prevKey, int prefix, int m, long last, byte[] buf, int from,
+      int len) {
+    if (word(key, m) != last) {
+      return false;
+    }
+    if (len <= 8) {
+      return samePrefix(key, prevKey, m); // bytes m.. are last
+    }
+    if (!samePrefix(key, prevKey, prefix)) {
+      return false;
+    }
+    for (int j = 0; j + 8 < len; j += 8) { // the rest's last word is last
+      if (word(key, prefix + j) != word(buf, from + j)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void insert(Entry[] table, Entry e) {
@@ -286,25 +401,32 @@ final class DecodedIds {
   }
 
   /**
-   * After an id decoded the plain way: its UTF-8 bytes for the next id's prefix, with their prefix
-   * hashes, and the id cached when short enough; {@code null} when its string is not well-formed.
+   * After an id decoded the plain way: its entry, for the next id's prefix, cached; {@code null}
+   * when its string is not well-formed or too long to cache.
    */
-  private byte[] remember(Entry[] table, int[] hashes, ReplicaId id) {
+  private Entry remember(Entry[] table, ReplicaId id) {
     String s = id.id();
-    byte[] key = s.getBytes(StandardCharsets.UTF_8);
     if (!wellFormed(s)) { // a lone surrogate encodes as '?', which decodes to another string
       return null;
     }
-    int m = Math.min(key.length, MAX_KEY_BYTES);
-    int h = 0;
-    for (int j = 0; j < m; j++) {
-      h = 31 * h + key[j];
-      hashes[j + 1] = h;
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    int n = utf8.length;
+    if (n > MAX_KEY_BYTES) {
+      return null;
     }
-    if (key.length <= MAX_KEY_BYTES && find(table, h, key, key.length, key, 0, 0) == null) {
-      insert(table, new Entry(key, h, id));
+    Entry e = new Entry(Arrays.copyOf(utf8, n + 8), n, id);
+    int slot = slot(e.hash);
+    for (int k = 0; k < PROBES; k++) {
+      Entry known = table[(slot + k) & (SLOTS - 1)];
+      if (known == null) {
+        break;
+      }
+      if (known.hash == e.hash && known.length == n && samePrefix(known.key, e.key, n)) {
+        return known; // the same bytes: the same string, so the same (canonical) id
+      }
     }
-    return key;
+    insert(table, e);
+    return e;
   }
 
   /** Whether every surrogate of {@code s} is half of a pair (so UTF-8 encodes it losslessly). */

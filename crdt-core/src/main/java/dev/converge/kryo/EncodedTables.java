@@ -31,6 +31,8 @@ final class EncodedTables {
   }
 
   private final Entry[] entries = new Entry[ENTRIES];
+  /** The first id of each entry's table, slot for slot: scanned without loading the entries. */
+  private final ReplicaId[] firsts = new ReplicaId[ENTRIES];
   private int next;
   /** The bytes of single ids, for tables not found here. */
   private final EncodedIds ids = new EncodedIds();
@@ -53,6 +55,7 @@ final class EncodedTables {
         && end - start <= RegionCache.MAX_BYTES) {
       int slot = next;
       entries[slot] = new Entry(sorted, Arrays.copyOfRange(out.getBuffer(), start, end));
+      firsts[slot] = sorted.length == 0 ? null : sorted[0];
       next = (slot + 1) % ENTRIES;
     }
   }
@@ -63,12 +66,16 @@ final class EncodedTables {
   }
 
   private byte[] lookup(ReplicaId[] ids) {
-    for (Entry e : entries) {
-      if (e == null) {
-        return null;
-      }
-      if (same(e.ids, ids)) {
-        return e.bytes;
+    ReplicaId first = ids.length == 0 ? null : ids[0];
+    for (int k = 0; k < ENTRIES; k++) {
+      if (firsts[k] == first) { // a filter: the entry itself decides
+        Entry e = entries[k];
+        if (e == null) {
+          return null;
+        }
+        if (same(e.ids, ids)) {
+          return e.bytes;
+        }
       }
     }
     return null;

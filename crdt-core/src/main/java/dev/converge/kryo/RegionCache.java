@@ -1,6 +1,9 @@
 package dev.converge.kryo;
 
 import com.esotericsoftware.kryo.io.Input;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -12,9 +15,11 @@ import java.util.Arrays;
  * that passed every check are remembered.
  *
  * <p>Bounded: {@value #ENTRIES} entries of at most {@value #MAX_BYTES} bytes each, replaced in
- * turn. One cache belongs to one serializer, which belongs to one Kryo instance (used by one thread
- * at a time). It stays correct even if a serializer is shared across threads by mistake: entries
- * are immutable and read once, so a race costs a miss, never a wrong result.
+ * turn; each entry's length and its middle and last eight bytes are kept apart too, so a lookup
+ * scans them before it reads an entry. One cache belongs to one serializer, which belongs to one
+ * Kryo instance (used by one thread at a time). It stays correct even if a serializer is shared
+ * across threads by mistake: entries are immutable and read once, and the words scanned first are
+ * only a filter (the entry's own bytes decide), so a race costs a miss, never a wrong result.
  *
  * @param <T> the decoded result; callers must never mutate it (it may be returned again)
  */
@@ -35,7 +40,21 @@ final class RegionCache<T> {
 
   @SuppressWarnings("unchecked")
   private final Entry<T>[] entries = (Entry<T>[]) new Entry<?>[ENTRIES];
+  /**
+   * A filter, slot for slot, scanned without loading the entries: each entry's length (0 for an
+   * empty slot) and, for entries of at least 8 bytes, their middle and last eight bytes.
+   */
+  private final int[] lengths = new int[ENTRIES];
+  private final long[] middles = new long[ENTRIES];
+  private final long[] lasts = new long[ENTRIES];
   private int next;
+
+  /** Little-endian words of a byte array. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static long word(byte[] b, int at) {
+    return (long) WORDS.get(b, at);
+  }
 
   /** Whether this input's bytes can be compared in place (a plain byte-array input). */
   static boolean inPlace(Input in) {
@@ -53,17 +72,24 @@ final class RegionCache<T> {
     byte[] buffer = in.getBuffer();
     int at = in.position();
     int available = in.limit() - at;
-    for (Entry<T> e : entries) {
-      if (e == null) {
-        return null;
+    for (int k = 0; k < ENTRIES; k++) {
+      int n = lengths[k];
+      if (n == 0) {
+        return null; // slots fill in order
       }
-      byte[] b = e.bytes;
-      int n = b.length;
-      // the middle and last bytes first: entries for other tables or ids mostly differ there
-      if (n <= available && buffer[at + (n >>> 1)] == b[n >>> 1] && buffer[at + n - 1] == b[n - 1]
-          && Arrays.equals(buffer, at, at + n, b, 0, n)) {
-        in.setPosition(at + n);
-        return e.value;
+      // the middle and last words first: entries for other tables or ids mostly differ there
+      if (n <= available && (n < 8 || (word(buffer, at + (n >>> 1) - 4) == middles[k]
+          && word(buffer, at + n - 8) == lasts[k]))) {
+        Entry<T> e = entries[k]; // the filter is a hint: the entry decides
+        if (e == null) {
+          continue;
+        }
+        byte[] b = e.bytes;
+        int m = b.length;
+        if (m <= available && Arrays.equals(buffer, at, at + m, b, 0, m)) {
+          in.setPosition(at + m);
+          return e.value;
+        }
       }
     }
     return null;
@@ -79,7 +105,14 @@ final class RegionCache<T> {
       return;
     }
     int slot = next;
-    entries[slot] = new Entry<>(Arrays.copyOfRange(in.getBuffer(), start, end), value);
+    byte[] bytes = Arrays.copyOfRange(in.getBuffer(), start, end);
+    int n = bytes.length;
+    entries[slot] = new Entry<>(bytes, value);
+    if (n >= 8) {
+      middles[slot] = word(bytes, (n >>> 1) - 4);
+      lasts[slot] = word(bytes, n - 8);
+    }
+    lengths[slot] = n;
     next = (slot + 1) % ENTRIES;
   }
 }

@@ -84,19 +84,13 @@ final class Serializers {
 
     static void writeEntries(Output out, VersionVector v, EncodedTables tables) {
       tables.write(out, Wire.VECTORS.replicas(v));
-      for (int i = 0, n = v.size(); i < n; i++) {
-        out.writeVarLong(v.counterAt(i), true);
-      }
+      Wire.writeCounters(out, v);
     }
 
     /** The ids (strictly ascending, checked by readIds), then a counter of at least 1 for each. */
     static VersionVector readEntries(Input in, Settings settings, DecodedIds tables) {
       ReplicaId[] ids = tables.read(in, settings);
-      long[] counters = new long[ids.length];
-      for (int i = 0; i < ids.length; i++) {
-        counters[i] = Wire.readCounter(in, ids[i]);
-      }
-      return Wire.VECTORS.wrap(ids, counters);
+      return Wire.VECTORS.wrap(ids, Wire.readCounters(in, ids));
     }
   }
 

@@ -357,6 +357,71 @@ final class Wire {
     return VECTORS.wrap(ids, counters);
   }
 
+  /**
+   * The counters of {@code v}, each as Kryo's {@code writeVarLong(counter, true)} writes it (seven
+   * bits a byte, the ninth byte eight), written in place when a plain output has room for all.
+   */
+  static void writeCounters(Output out, VersionVector v) {
+    int n = v.size();
+    byte[] buffer = out.getBuffer();
+    int at = out.position();
+    if (out.getClass() != Output.class || buffer.length - at < 9L * n) {
+      for (int i = 0; i < n; i++) {
+        out.writeVarLong(v.counterAt(i), true);
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      long c = v.counterAt(i);
+      int k = 0;
+      while (c >>> 7 != 0 && k < 8) {
+        buffer[at++] = (byte) (c | 0x80);
+        c >>>= 7;
+        k++;
+      }
+      buffer[at++] = (byte) c;
+    }
+    out.setPosition(at);
+  }
+
+  /**
+   * A counter of at least 1 for each of {@code ids}, as {@link #readCounter(Input, ReplicaId)}
+   * reads them, read in place from a plain input while nine bytes (the longest varint) remain.
+   */
+  static long[] readCounters(Input in, ReplicaId[] ids) {
+    long[] counters = new long[ids.length];
+    int i = 0;
+    if (RegionCache.inPlace(in)) {
+      byte[] buf = in.getBuffer();
+      int limit = in.limit();
+      int pos = in.position();
+      for (; i < ids.length && limit - pos >= 9; i++) {
+        int at = pos;
+        long c = 0;
+        int shift = 0;
+        int b;
+        do {
+          b = buf[pos++];
+          c |= (long) (b & 0x7F) << shift;
+          shift += 7;
+        } while (b < 0 && shift < 56);
+        if (b < 0) {
+          c |= (long) (buf[pos++] & 0xFF) << 56; // the ninth byte: eight bits
+        }
+        if (c < 1) {
+          in.setPosition(pos);
+          throw fail(in, at, "counter of replica " + ids[i] + " must be >= 1, got " + Long.toUnsignedString(c));
+        }
+        counters[i] = c;
+      }
+      in.setPosition(pos);
+    }
+    for (; i < ids.length; i++) {
+      counters[i] = readCounter(in, ids[i]);
+    }
+    return counters;
+  }
+
   /** Builds vectors from arrays checked here (sorted, counters at least 1), without copying them. */
   static final Trusted.Vectors VECTORS = Trusted.vectors();
 

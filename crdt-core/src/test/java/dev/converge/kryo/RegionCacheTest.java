@@ -1,5 +1,6 @@
 package dev.converge.kryo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import dev.converge.ReplicaId;
 import dev.converge.causal.Dot;
 import dev.converge.causal.VersionVector;
@@ -17,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,5 +102,120 @@ final class RegionCacheTest {
       Input in = new Input(new ByteArrayInputStream(bytes), size);
       assertEquals(v, kryo.readClassAndObject(in));
     }
+  }
+
+  /** A vector over replicas 0.. with these counters (each at least 1). */
+  private static VersionVector vectorOf(long[] counters) {
+    Map<ReplicaId, Long> m = new HashMap<>();
+    for (int i = 0; i < counters.length; i++) {
+      m.put(r(i), counters[i]);
+    }
+    return VersionVector.of(m);
+  }
+
+  /** Counters of every varint length (1 to 9 bytes) and at the edges between them. */
+  private static long[] counters(SplittableRandom r, int n) {
+    long[] c = new long[n];
+    for (int i = 0; i < n; i++) {
+      int bits = 1 + r.nextInt(63);
+      long v = r.nextLong() >>> (64 - bits);
+      switch (r.nextInt(4)) {
+        case 0:
+          v = (1L << (7 * (1 + r.nextInt(9)) % 63)) - 1; // the largest of a length
+          break;
+        case 1:
+          v = 1L << (7 * (1 + r.nextInt(8))); // the smallest of the next length
+          break;
+        default:
+          break;
+      }
+      c[i] = Math.max(1, v);
+    }
+    return c;
+  }
+
+  private static byte[] kryoCounters(VersionVector v) {
+    Output out = new Output(16, -1);
+    for (int i = 0; i < v.size(); i++) {
+      out.writeVarLong(v.counterAt(i), true);
+    }
+    return out.toBytes();
+  }
+
+  /** The counters as the plain reader reads them, or its exception's class and message. */
+  private static String plainCounters(byte[] bytes, int n) {
+    Input in = new Input(bytes);
+    try {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        b.append(Wire.readCounter(in, r(i))).append(' ');
+      }
+      return b.append("@").append(in.position()).toString();
+    } catch (KryoException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  private static String fastCounters(byte[] bytes, int n) {
+    Input in = new Input(bytes);
+    ReplicaId[] ids = new ReplicaId[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = r(i);
+    }
+    try {
+      StringBuilder b = new StringBuilder();
+      for (long c : Wire.readCounters(in, ids)) {
+        b.append(c).append(' ');
+      }
+      return b.append("@").append(in.position()).toString();
+    } catch (KryoException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
+  void counters_everyVarintLength_areKryosVarLongs() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int k = 0; k < 2000; k++) {
+      long[] c = counters(r, 1 + r.nextInt(40));
+      c[r.nextInt(c.length)] = r.nextBoolean() ? Long.MAX_VALUE : 1;
+      VersionVector v = vectorOf(c);
+      byte[] expected = kryoCounters(v);
+      // room for all in place, or a buffer that must grow (written the plain way)
+      for (int capacity : new int[] {1024, 1 + r.nextInt(16)}) {
+        Output out = new Output(capacity, -1);
+        Wire.writeCounters(out, v);
+        assertArrayEquals(expected, out.toBytes());
+      }
+      assertEquals(plainCounters(expected, v.size()), fastCounters(expected, v.size()));
+    }
+  }
+
+  @Test
+  void counters_mutated_failAsThePlainReader() {
+    SplittableRandom r = new SplittableRandom(9);
+    int failures = 0;
+    for (int k = 0; k < 20_000; k++) {
+      long[] c = counters(r, 1 + r.nextInt(12));
+      byte[] bytes = kryoCounters(vectorOf(c));
+      switch (r.nextInt(4)) {
+        case 0:
+          bytes = Arrays.copyOf(bytes, r.nextInt(bytes.length));
+          break;
+        case 1:
+          bytes[r.nextInt(bytes.length)] ^= (byte) (1 << r.nextInt(8));
+          break;
+        case 2:
+          bytes[r.nextInt(bytes.length)] = r.nextBoolean() ? 0 : (byte) 0x80;
+          break;
+        default:
+          bytes[r.nextInt(bytes.length)] = (byte) r.nextInt(256);
+          break;
+      }
+      String expected = plainCounters(bytes, c.length);
+      assertEquals(expected, fastCounters(bytes, c.length), Fixtures.hex(bytes));
+      failures += expected.contains("Exception") ? 1 : 0;
+    }
+    assertTrue(failures > 2000, "many mutations fail: " + failures);
   }
 }

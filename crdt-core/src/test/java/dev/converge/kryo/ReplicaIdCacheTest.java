@@ -48,6 +48,12 @@ final class ReplicaIdCacheTest {
       p.add("n" + "a".repeat(150) + i); // longer than the caches' entries
       p.add("a".repeat(120 + i));
     }
+    for (int k = 1; k <= 20; k++) {
+      // rests of every length from 1 to 20 bytes after one long shared prefix, up to the cache's limit
+      p.add("pekko://bench@host-" + "x".repeat(k));
+      p.add("pekko://bench@host-" + "y".repeat(k) + ":2552");
+      p.add("b".repeat(108 + k));
+    }
     p.add("a");
     p.add("b");
     p.add("ab");
@@ -79,7 +85,10 @@ final class ReplicaIdCacheTest {
   private record Outcome(List<ReplicaId> ids, String failure, int position) {}
 
   private static Outcome plain(byte[] bytes, Settings settings) {
-    Input in = new Input(bytes);
+    return plain(new Input(bytes), settings);
+  }
+
+  private static Outcome plain(Input in, Settings settings) {
     try {
       return new Outcome(List.of(Wire.readIds(in, settings)), null, in.position());
     } catch (KryoException e) {
@@ -88,7 +97,10 @@ final class ReplicaIdCacheTest {
   }
 
   private static Outcome cached(DecodedIds cache, byte[] bytes, Settings settings) {
-    Input in = new Input(bytes);
+    return cached(cache, new Input(bytes), settings);
+  }
+
+  private static Outcome cached(DecodedIds cache, Input in, Settings settings) {
     try {
       return new Outcome(List.of(cache.read(in, settings)), null, in.position());
     } catch (KryoException e) {
@@ -174,6 +186,33 @@ final class ReplicaIdCacheTest {
       failures += expected.failure() != null ? 1 : 0;
     }
     assertTrue(failures > 5000, "most mutations fail: " + failures);
+  }
+
+  @Test
+  void decode_tablesInsideLargerBuffers_equalsThePlainReader() {
+    // the decoder reads eight bytes at a time: the bytes around the table, before its start and
+    // after its limit, must never change what it decodes
+    SplittableRandom r = new SplittableRandom(17);
+    DecodedIds cache = new DecodedIds();
+    int decoded = 0;
+    for (int k = 0; k < 20_000; k++) {
+      byte[] bytes = plainEncoding(randomTable(r));
+      if (r.nextBoolean()) {
+        bytes = mutate(bytes, r);
+      }
+      int before = r.nextInt(12);
+      int after = r.nextInt(12);
+      byte[] buffer = new byte[before + bytes.length + after];
+      for (int i = 0; i < buffer.length; i++) {
+        buffer[i] = (byte) r.nextInt(256);
+      }
+      System.arraycopy(bytes, 0, buffer, before, bytes.length);
+      Outcome expected = plain(new Input(buffer, before, bytes.length), Settings.DEFAULT);
+      Outcome actual = cached(cache, new Input(buffer, before, bytes.length), Settings.DEFAULT);
+      assertSameOutcome(expected, actual, Fixtures.hex(buffer) + " from " + before + ", " + bytes.length + " bytes");
+      decoded += expected.failure() == null ? 1 : 0;
+    }
+    assertTrue(decoded > 5000, "many tables decode: " + decoded);
   }
 
   private static byte[] mutate(byte[] bytes, SplittableRandom r) {

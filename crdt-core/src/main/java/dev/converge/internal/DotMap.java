@@ -116,6 +116,30 @@ public final class DotMap {
     return dotReplica != null && dotReplica[i] >= 0;
   }
 
+  /**
+   * For encoders that read the dots without building them: the replica of key {@code i}'s one dot
+   * as an index for {@link #inlineReplicaId(int)}, or a negative number when the key is not stored
+   * inline (its slot, from {@link #slot(int)}, holds several dots; every single dot is inline).
+   */
+  public int inlineReplica(int i) {
+    return dotReplica == null ? -1 : dotReplica[i];
+  }
+
+  /** The counter of key {@code i}'s one dot; only for a key whose {@link #inlineReplica(int)} is not negative. */
+  public long inlineCounter(int i) {
+    return dotCounter[i];
+  }
+
+  /** The number of replicas that {@link #inlineReplica(int)} indexes. */
+  public int inlineReplicaCount() {
+    return replicas.length;
+  }
+
+  /** The replica of index {@code r} of {@link #inlineReplica(int)}. */
+  public ReplicaId inlineReplicaId(int r) {
+    return replicas[r];
+  }
+
   /** The index of {@code key}, or {@code -1}. */
   public int indexOf(Object key) {
     int h = key.hashCode();
@@ -291,24 +315,54 @@ public final class DotMap {
    */
   public static DotMap ofDistinct(Object[] keys, int n, ReplicaId[] table, int[] replica, long[] counter,
       Object[] slots, String what) {
+    return ofDistinct(keys, null, n, table, replica, counter, slots, what);
+  }
+
+  /**
+   * {@link #ofDistinct(Object[], int, ReplicaId[], int[], long[], Object[], String)} with the keys'
+   * hash codes computed by the caller (a decoder that hashes a string's bytes as it reads them, so
+   * the new string never computes its own).
+   *
+   * @param keys the keys, none {@code null} (only the first {@code n} are read; not kept)
+   * @param hashes per key, exactly its {@code hashCode()} (trusted: a wrong one builds a map that
+   *     cannot find the key); {@code null} to have them computed here
+   * @param n the number of keys
+   * @param table the replicas the inline dots refer to (not kept; may hold others)
+   * @param replica per key, the index in {@code table} of its one dot's replica, or -1 when its
+   *     slot is in {@code slots}
+   * @param counter per key with one dot, its counter
+   * @param slots per key that is not inline, its slot (a {@code Dot[]} of at least two dots,
+   *     ascending); may be {@code null} when every key has one dot
+   * @param what what a key is, for the message of a duplicate
+   * @return the map
+   * @throws IllegalArgumentException if two keys are equal (the message shows the key)
+   */
+  public static DotMap ofDistinct(Object[] keys, int[] hashes, int n, ReplicaId[] table, int[] replica,
+      long[] counter, Object[] slots, String what) {
     if (n == 0) {
       return EMPTY;
     }
     long[] packed = new long[n];
-    for (int i = 0; i < n; i++) {
-      packed[i] = ((long) keys[i].hashCode() << 32) | i;
+    if (hashes == null) {
+      for (int i = 0; i < n; i++) {
+        packed[i] = ((long) keys[i].hashCode() << 32) | i;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        packed[i] = ((long) hashes[i] << 32) | i;
+      }
     }
     sortPacked(packed);
     int[] order = new int[n];
-    int[] hashes = new int[n];
+    int[] sorted = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = (int) packed[i];
-      hashes[i] = (int) (packed[i] >> 32);
+      sorted[i] = (int) (packed[i] >> 32);
     }
     for (int i = 0; i < n; ) {
-      int h = hashes[i];
+      int h = sorted[i];
       int j = i + 1;
-      while (j < n && hashes[j] == h) {
+      while (j < n && sorted[j] == h) {
         j++;
       }
       if (j - i > 1) {
@@ -335,7 +389,7 @@ public final class DotMap {
       for (int i = 0; i < n; i++) {
         s[i] = slots[order[i]];
       }
-      return new DotMap(k, hashes, NO_REPLICAS, null, null, s);
+      return new DotMap(k, sorted, NO_REPLICAS, null, null, s);
     }
     ReplicaId[] t = new ReplicaId[tableSize];
     for (int r = 0; r < table.length; r++) {
@@ -357,13 +411,14 @@ public final class DotMap {
         dr[i] = -(++next);
       }
     }
-    return new DotMap(k, hashes, t, dr, dc, dense);
+    return new DotMap(k, sorted, t, dr, dc, dense);
   }
 
   /**
    * Sorts (hash, index) pairs packed in longs whose indexes ascend: for large arrays a stable
-   * radix sort of the hashes, byte by byte (a byte all hashes share is skipped), which gives the
-   * order of {@code Arrays.sort} since equal hashes keep their ascending indexes.
+   * radix sort of the hashes, byte by byte (one pass counts all four bytes; a byte all hashes share
+   * is skipped), which gives the order of {@code Arrays.sort} since equal hashes keep their
+   * ascending indexes.
    */
   static void sortPacked(long[] packed) {
     int n = packed.length;
@@ -371,25 +426,33 @@ public final class DotMap {
       Arrays.sort(packed);
       return;
     }
+    int[] count = new int[4 * 256];
+    for (long p : packed) {
+      // the sign bit flipped, so negative hashes come first
+      int h = (int) (p >>> 32) ^ Integer.MIN_VALUE;
+      count[h & 0xFF]++;
+      count[256 + (h >>> 8 & 0xFF)]++;
+      count[512 + (h >>> 16 & 0xFF)]++;
+      count[768 + (h >>> 24)]++;
+    }
     long[] from = packed;
-    long[] to = new long[n];
-    int[] count = new int[256];
-    for (int shift = 32; shift < 64; shift += 8) {
-      Arrays.fill(count, 0);
-      for (long p : from) {
-        // the top byte's sign bit flipped, so negative hashes come first
-        count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++;
-      }
-      if (count[(int) ((from[0] ^ Long.MIN_VALUE) >>> shift) & 0xFF] == n) {
+    long[] to = null;
+    for (int pass = 0; pass < 4; pass++) {
+      int base = pass * 256;
+      int shift = 32 + 8 * pass;
+      if (count[base + (int) ((from[0] ^ Long.MIN_VALUE) >>> shift & 0xFF)] == n) {
         continue; // every hash has this byte
       }
-      for (int b = 0, sum = 0; b < 256; b++) {
+      for (int b = base, sum = 0; b < base + 256; b++) {
         int c = count[b];
         count[b] = sum;
         sum += c;
       }
+      if (to == null) {
+        to = new long[n];
+      }
       for (long p : from) {
-        to[count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++] = p;
+        to[count[base + (int) ((p ^ Long.MIN_VALUE) >>> shift & 0xFF)]++] = p;
       }
       long[] t = from;
       from = to;

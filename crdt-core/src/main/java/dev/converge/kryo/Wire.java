@@ -649,6 +649,41 @@ final class Wire {
   }
 
   /**
+   * {@code String.hashCode()} of the string of the {@code n} bytes at {@code from} when they are
+   * all ASCII (below 0x80, so the UTF-8 decoding has one character per byte), as an unsigned int in
+   * a long; -1 when one is not. One pass, four bytes a step (the hash of a step's bytes does not
+   * wait for the previous step's).
+   */
+  static long hashAscii(byte[] b, int from, int n) {
+    int h = 0;
+    int bits = 0;
+    int i = from;
+    int end = from + n;
+    for (; i + 4 <= end; i += 4) {
+      int b0 = b[i];
+      int b1 = b[i + 1];
+      int b2 = b[i + 2];
+      int b3 = b[i + 3];
+      bits |= b0 | b1 | b2 | b3;
+      h = h * (31 * 31 * 31 * 31) + b0 * (31 * 31 * 31) + b1 * (31 * 31) + b2 * 31 + b3;
+    }
+    for (; i < end; i++) {
+      int x = b[i];
+      bits |= x;
+      h = 31 * h + x;
+    }
+    return bits < 0 ? -1 : h & 0xFFFF_FFFFL;
+  }
+
+  /**
+   * The string of the {@code n} bytes at {@code from}, all below 0x80 (see {@link #hashAscii}): the
+   * string the UTF-8 decoding gives, one character per byte, without UTF-8's decoder.
+   */
+  static String ascii(byte[] b, int from, int n) {
+    return new String(b, from, n, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
    * A replica id written by {@link #writeString}, non-empty; ids seen recently come from
    * {@code cache} without building their string.
    */

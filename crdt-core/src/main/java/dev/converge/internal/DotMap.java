@@ -352,42 +352,62 @@ public final class DotMap {
         packed[i] = ((long) hashes[i] << 32) | i;
       }
     }
-    sortPacked(packed);
-    int[] order = new int[n];
+    packed = sortPacked(packed);
     int[] sorted = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = (int) packed[i];
-      sorted[i] = (int) (packed[i] >> 32);
+    boolean ties = false;
+    for (int i = 0, previous = 0; i < n; i++) {
+      int h = (int) (packed[i] >> 32);
+      sorted[i] = h;
+      ties |= h == previous && i > 0;
+      previous = h;
     }
-    for (int i = 0; i < n; ) {
-      int h = sorted[i];
-      int j = i + 1;
-      while (j < n && sorted[j] == h) {
-        j++;
+    if (ties) {
+      for (int i = 0; i < n; ) {
+        int h = sorted[i];
+        int j = i + 1;
+        while (j < n && sorted[j] == h) {
+          j++;
+        }
+        if (j - i > 1) {
+          int[] run = new int[j - i];
+          for (int x = i; x < j; x++) {
+            run[x - i] = (int) packed[x];
+          }
+          sortRun(keys, run, 0, j - i, what);
+          for (int x = i; x < j; x++) {
+            packed[x] = (long) h << 32 | run[x - i];
+          }
+        }
+        i = j;
       }
-      if (j - i > 1) {
-        sortRun(keys, order, i, j, what);
-      }
-      i = j;
     }
     Object[] k = new Object[n];
     int[] used = new int[table.length]; // per replica, 1 + its index in the new table, or 0
     int tableSize = 0;
     int slotCount = 0;
+    int[] dr = new int[n];
+    long[] dc = new long[n];
     for (int i = 0; i < n; i++) {
-      int o = order[i];
+      int o = (int) packed[i];
       k[i] = keys[o];
       int r = replica[o];
       if (r < 0) {
         slotCount++;
-      } else if (used[r] == 0) {
-        used[r] = ++tableSize;
+        dr[i] = -1; // numbered below
+      } else {
+        int u = used[r];
+        if (u == 0) {
+          u = ++tableSize;
+          used[r] = u;
+        }
+        dr[i] = u - 1;
+        dc[i] = counter[o];
       }
     }
     if (tableSize == 0) {
       Object[] s = new Object[n];
       for (int i = 0; i < n; i++) {
-        s[i] = slots[order[i]];
+        s[i] = slots[(int) packed[i]];
       }
       return new DotMap(k, sorted, NO_REPLICAS, null, null, s);
     }
@@ -397,71 +417,76 @@ public final class DotMap {
         t[used[r] - 1] = table[r];
       }
     }
-    int[] dr = new int[n];
-    long[] dc = new long[n];
-    Object[] dense = slotCount == 0 ? null : new Object[slotCount];
-    for (int i = 0, next = 0; i < n; i++) {
-      int o = order[i];
-      int r = replica[o];
-      if (r >= 0) {
-        dr[i] = used[r] - 1;
-        dc[i] = counter[o];
-      } else {
-        dense[next] = slots[o];
-        dr[i] = -(++next);
+    Object[] dense = null;
+    if (slotCount > 0) {
+      dense = new Object[slotCount];
+      for (int i = 0, next = 0; i < n; i++) {
+        if (dr[i] < 0) {
+          dense[next] = slots[(int) packed[i]];
+          dr[i] = -(++next);
+        }
       }
     }
     return new DotMap(k, sorted, t, dr, dc, dense);
   }
 
   /**
-   * Sorts (hash, index) pairs packed in longs whose indexes ascend: for large arrays a stable
-   * radix sort of the hashes, byte by byte (one pass counts all four bytes; a byte all hashes share
-   * is skipped), which gives the order of {@code Arrays.sort} since equal hashes keep their
-   * ascending indexes.
+   * Sorts (hash, index) pairs packed in longs, all distinct, into the order of
+   * {@code Arrays.sort}; returns the sorted array ({@code packed} itself or a new one). Beyond a few
+   * dozen pairs: one counting pass and one scatter into about one bucket per pair by the top bits
+   * of the hash, then each bucket sorted where it lies (insertion sort, or {@code Arrays.sort} for
+   * a bucket larger than {@value #SMALL_BUCKET}, so hashes chosen to share their top bits cost
+   * {@code O(n log n)}, never {@code O(n^2)}).
    */
-  static void sortPacked(long[] packed) {
+  static long[] sortPacked(long[] packed) {
     int n = packed.length;
-    if (n < 512) {
+    if (n < 64) {
       Arrays.sort(packed);
-      return;
+      return packed;
     }
-    int[] count = new int[4 * 256];
+    int bits = Math.min(16, 32 - Integer.numberOfLeadingZeros(n - 1)); // 2^bits >= n
+    int shift = 64 - bits;
+    int[] end = new int[1 << bits];
     for (long p : packed) {
       // the sign bit flipped, so negative hashes come first
-      int h = (int) (p >>> 32) ^ Integer.MIN_VALUE;
-      count[h & 0xFF]++;
-      count[256 + (h >>> 8 & 0xFF)]++;
-      count[512 + (h >>> 16 & 0xFF)]++;
-      count[768 + (h >>> 24)]++;
+      end[(int) ((p ^ Long.MIN_VALUE) >>> shift)]++;
     }
-    long[] from = packed;
-    long[] to = null;
-    for (int pass = 0; pass < 4; pass++) {
-      int base = pass * 256;
-      int shift = 32 + 8 * pass;
-      if (count[base + (int) ((from[0] ^ Long.MIN_VALUE) >>> shift & 0xFF)] == n) {
-        continue; // every hash has this byte
-      }
-      for (int b = base, sum = 0; b < base + 256; b++) {
-        int c = count[b];
-        count[b] = sum;
-        sum += c;
-      }
-      if (to == null) {
-        to = new long[n];
-      }
-      for (long p : from) {
-        to[count[base + (int) ((p ^ Long.MIN_VALUE) >>> shift & 0xFF)]++] = p;
-      }
-      long[] t = from;
-      from = to;
-      to = t;
+    boolean large = false;
+    for (int b = 0, sum = 0; b < end.length; b++) {
+      int c = end[b];
+      large |= c > SMALL_BUCKET;
+      end[b] = sum; // the bucket's start; its end once the pairs are placed
+      sum += c;
     }
-    if (from != packed) {
-      System.arraycopy(from, 0, packed, 0, n);
+    long[] out = new long[n];
+    for (long p : packed) {
+      out[end[(int) ((p ^ Long.MIN_VALUE) >>> shift)]++] = p;
     }
+    if (large) {
+      for (int b = 0, from = 0; b < end.length; from = end[b++]) {
+        if (end[b] - from > SMALL_BUCKET) {
+          Arrays.sort(out, from, end[b]);
+        }
+      }
+    }
+    // Every pair is in its bucket and the buckets are in order: insertion sort moves pairs within
+    // a bucket only, at most SMALL_BUCKET places (the large buckets are sorted already).
+    for (int i = 1; i < n; i++) {
+      long p = out[i];
+      int j = i - 1;
+      if (out[j] > p) {
+        do {
+          out[j + 1] = out[j];
+          j--;
+        } while (j >= 0 && out[j] > p);
+        out[j + 1] = p;
+      }
+    }
+    return out;
   }
+
+  /** The largest bucket {@link #sortPacked} sorts by insertion. */
+  private static final int SMALL_BUCKET = 32;
 
   /**
    * Sorts {@code order[from, to)} (indexes of keys with one hash) by {@link #TIE_BREAK}, stably,

@@ -314,9 +314,11 @@ final class ORSetCodec {
       int n = Wire.readCount(in, settings, 2, "element");
       long seen = vv.get(r);
       if (size + n > cap) {
-        // In memory, n was checked against the bytes that remain: room for all of them at once.
-        cap = inMemory ? Math.max(size + n, cap * 2)
-            : Math.max(size + Wire.capacity(n), Math.min(cap * 2, size + n));
+        // In memory, n was checked against the bytes that remain: room for all of them at once,
+        // and at the first group for as many in each group (no more than the remaining bytes hold).
+        cap = !inMemory ? Math.max(size + Wire.capacity(n), Math.min(cap * 2, size + n))
+            : g > 0 ? Math.max(size + n, cap * 2)
+            : (int) Math.max(n, Math.min((long) n * groups, n + (in.limit() - in.position()) / 2));
         elements = Arrays.copyOf(elements, cap);
         hashes = Arrays.copyOf(hashes, cap);
         replica = Arrays.copyOf(replica, cap);

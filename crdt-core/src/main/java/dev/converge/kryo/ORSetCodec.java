@@ -213,12 +213,22 @@ final class ORSetCodec {
     byte[] buffer = out.getBuffer();
     int p = out.position();
     long previous = 0;
+    // The length of the string LOOKAHEAD elements on is read before this one is written: in dot
+    // order the strings lie scattered in memory, and so their cache misses overlap rather than
+    // come one after the other. lengths[x % LOOKAHEAD] is element x's.
+    int[] lengths = new int[LOOKAHEAD];
+    for (int x = from; x < Math.min(to, from + LOOKAHEAD); x++) {
+      lengths[x & (LOOKAHEAD - 1)] = ((String) m.key(order[x])).length();
+    }
     for (int x = from; x < to; x++) {
       int i = order[x];
       long delta = counter[i] - previous;
       previous = counter[i];
       String s = (String) m.key(i);
-      int n = s.length();
+      int n = lengths[x & (LOOKAHEAD - 1)];
+      if (x + LOOKAHEAD < to) {
+        lengths[x & (LOOKAHEAD - 1)] = ((String) m.key(order[x + LOOKAHEAD])).length();
+      }
       // at most 2 bytes of delta, 1 of length
       if (delta < 1 << 14 && n < 0x80 && n + 3 <= buffer.length - p) {
         int q = p;
@@ -249,6 +259,9 @@ final class ORSetCodec {
     }
     out.setPosition(p);
   }
+
+  /** How many elements ahead {@link #writeStrings} reads a string's length (a power of two). */
+  private static final int LOOKAHEAD = 8;
 
   /** The entries of {@code m} marked -1 in {@code replica}, in the order of their first dots. */
   private static void writeSeveral(Kryo kryo, Output out, DotMap m, Wire.Table table, int codec, int[] replica,

@@ -315,17 +315,22 @@ public final class DotMap {
    */
   public static DotMap ofDistinct(Object[] keys, int n, ReplicaId[] table, int[] replica, long[] counter,
       Object[] slots, String what) {
-    return ofDistinct(keys, null, n, table, replica, counter, slots, what);
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      packed[i] = ((long) keys[i].hashCode() << 32) | i;
+    }
+    return ofDistinct(keys, packed, n, table, replica, counter, slots, what);
   }
 
   /**
    * {@link #ofDistinct(Object[], int, ReplicaId[], int[], long[], Object[], String)} with the keys'
    * hash codes computed by the caller (a decoder that hashes a string's bytes as it reads them, so
-   * the new string never computes its own).
+   * the new string never computes its own), each packed with its key's index.
    *
    * @param keys the keys, none {@code null} (only the first {@code n} are read; not kept)
-   * @param hashes per key, exactly its {@code hashCode()} (trusted: a wrong one builds a map that
-   *     cannot find the key); {@code null} to have them computed here
+   * @param hashed per key {@code i}, {@code (long) keys[i].hashCode() << 32 | i} (trusted: a wrong
+   *     hash builds a map that cannot find the key); only the first {@code n} are read, and they
+   *     are overwritten
    * @param n the number of keys
    * @param table the replicas the inline dots refer to (not kept; may hold others)
    * @param replica per key, the index in {@code table} of its one dot's replica, or -1 when its
@@ -337,22 +342,12 @@ public final class DotMap {
    * @return the map
    * @throws IllegalArgumentException if two keys are equal (the message shows the key)
    */
-  public static DotMap ofDistinct(Object[] keys, int[] hashes, int n, ReplicaId[] table, int[] replica,
+  public static DotMap ofDistinct(Object[] keys, long[] hashed, int n, ReplicaId[] table, int[] replica,
       long[] counter, Object[] slots, String what) {
     if (n == 0) {
       return EMPTY;
     }
-    long[] packed = new long[n];
-    if (hashes == null) {
-      for (int i = 0; i < n; i++) {
-        packed[i] = ((long) keys[i].hashCode() << 32) | i;
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        packed[i] = ((long) hashes[i] << 32) | i;
-      }
-    }
-    packed = sortPacked(packed);
+    long[] packed = sortPacked(hashed, n);
     int[] sorted = new int[n];
     boolean ties = false;
     for (int i = 0, previous = 0; i < n; i++) {
@@ -431,25 +426,24 @@ public final class DotMap {
   }
 
   /**
-   * Sorts (hash, index) pairs packed in longs, all distinct, into the order of
-   * {@code Arrays.sort}; returns the sorted array ({@code packed} itself or a new one). Beyond a few
-   * dozen pairs: one counting pass and one scatter into about one bucket per pair by the top bits
-   * of the hash, then each bucket sorted where it lies (insertion sort, or {@code Arrays.sort} for
-   * a bucket larger than {@value #SMALL_BUCKET}, so hashes chosen to share their top bits cost
-   * {@code O(n log n)}, never {@code O(n^2)}).
+   * Sorts the first {@code n} (hash, index) pairs packed in longs, all distinct, into the order of
+   * {@code Arrays.sort}; returns the sorted array ({@code packed} itself or a new one of length
+   * {@code n}). Beyond a few dozen pairs: one counting pass and one scatter by the top bits of the
+   * hash into buckets of one or two pairs on average, then each bucket sorted where it lies
+   * (insertion sort, or {@code Arrays.sort} for a bucket larger than {@value #SMALL_BUCKET}, so
+   * hashes chosen to share their top bits cost {@code O(n log n)}, never {@code O(n^2)}).
    */
-  static long[] sortPacked(long[] packed) {
-    int n = packed.length;
+  static long[] sortPacked(long[] packed, int n) {
     if (n < 64) {
-      Arrays.sort(packed);
+      Arrays.sort(packed, 0, n);
       return packed;
     }
-    int bits = Math.min(16, 32 - Integer.numberOfLeadingZeros(n - 1)); // 2^bits >= n
+    int bits = Math.min(16, 31 - Integer.numberOfLeadingZeros(n - 1)); // 1 to 2 pairs a bucket
     int shift = 64 - bits;
     int[] end = new int[1 << bits];
-    for (long p : packed) {
+    for (int i = 0; i < n; i++) {
       // the sign bit flipped, so negative hashes come first
-      end[(int) ((p ^ Long.MIN_VALUE) >>> shift)]++;
+      end[(int) ((packed[i] ^ Long.MIN_VALUE) >>> shift)]++;
     }
     boolean large = false;
     for (int b = 0, sum = 0; b < end.length; b++) {
@@ -459,7 +453,8 @@ public final class DotMap {
       sum += c;
     }
     long[] out = new long[n];
-    for (long p : packed) {
+    for (int i = 0; i < n; i++) {
+      long p = packed[i];
       out[end[(int) ((p ^ Long.MIN_VALUE) >>> shift)]++] = p;
     }
     if (large) {

@@ -308,7 +308,7 @@ final class ORSetCodec {
     boolean inMemory = in.getInputStream() == null;
     int cap = 16;
     Object[] elements = new Object[cap];
-    int[] hashes = new int[cap];
+    long[] hashed = new long[cap]; // per element, its hash << 32 | its index
     int[] replica = new int[cap];
     long[] counter = new long[cap];
     int size = 0;
@@ -333,7 +333,7 @@ final class ORSetCodec {
             : g > 0 ? Math.max(size + n, cap * 2)
             : (int) Math.max(n, Math.min((long) n * groups, n + (in.limit() - in.position()) / 2));
         elements = Arrays.copyOf(elements, cap);
-        hashes = Arrays.copyOf(hashes, cap);
+        hashed = Arrays.copyOf(hashed, cap);
         replica = Arrays.copyOf(replica, cap);
         counter = Arrays.copyOf(counter, cap);
       }
@@ -377,7 +377,7 @@ final class ORSetCodec {
               h = e.hashCode();
             }
             elements[size] = e;
-            hashes[size] = h;
+            hashed[size] = (long) h << 32 | size;
             replica[size] = index;
             counter[size] = next;
             size++;
@@ -403,12 +403,12 @@ final class ORSetCodec {
         if (size == cap) {
           cap = cap * 2;
           elements = Arrays.copyOf(elements, cap);
-          hashes = Arrays.copyOf(hashes, cap);
+          hashed = Arrays.copyOf(hashed, cap);
           replica = Arrays.copyOf(replica, cap);
           counter = Arrays.copyOf(counter, cap);
         }
         elements[size] = e;
-        hashes[size] = e.hashCode();
+        hashed[size] = (long) e.hashCode() << 32 | size;
         replica[size] = index;
         counter[size] = ctr;
         size++;
@@ -462,7 +462,7 @@ final class ORSetCodec {
       if (size == cap) {
         cap = cap * 2;
         elements = Arrays.copyOf(elements, cap);
-        hashes = Arrays.copyOf(hashes, cap);
+        hashed = Arrays.copyOf(hashed, cap);
         replica = Arrays.copyOf(replica, cap);
         counter = Arrays.copyOf(counter, cap);
       }
@@ -472,7 +472,7 @@ final class ORSetCodec {
         slots = Arrays.copyOf(slots, cap);
       }
       elements[size] = e;
-      hashes[size] = e.hashCode();
+      hashed[size] = (long) e.hashCode() << 32 | size;
       replica[size] = -1;
       slots[size] = ds;
       size++;
@@ -494,7 +494,7 @@ final class ORSetCodec {
       }
     }
     try {
-      return DotMap.ofDistinct(elements, hashes, size, table, replica, counter, slots, "element");
+      return DotMap.ofDistinct(elements, hashed, size, table, replica, counter, slots, "element");
     } catch (IllegalArgumentException e) {
       throw Wire.fail(in, in.position(), e.getMessage());
     }

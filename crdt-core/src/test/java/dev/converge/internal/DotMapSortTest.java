@@ -32,7 +32,7 @@ final class DotMapSortTest {
       }
       long[] expected = packed.clone();
       Arrays.sort(expected);
-      assertArrayEquals(expected, DotMap.sortPacked(packed), "run " + run + ", n " + n);
+      assertArrayEquals(expected, Arrays.copyOf(DotMap.sortPacked(packed, n), n), "run " + run + ", n " + n);
     }
   }
 
@@ -43,18 +43,19 @@ final class DotMapSortTest {
     for (int run = 0; run < 50; run++) {
       int n = rnd.nextInt(1, 2000);
       Object[] keys = new Object[n];
-      int[] hashes = new int[n];
+      long[] hashed = new long[n + 5]; // longer than n: the rest is ignored
       int[] replica = new int[n];
       long[] counter = new long[n];
       for (int i = 0; i < n; i++) {
         // "Aa" and "BB" collide: runs of equal hashes
         keys[i] = rnd.nextBoolean() ? "k" + i : ("Aa".repeat(i % 5) + "BB".repeat(5 - i % 5) + "#" + i / 5);
-        hashes[i] = keys[i].hashCode();
+        hashed[i] = (long) keys[i].hashCode() << 32 | i;
         replica[i] = i % 2;
         counter[i] = i + 1;
       }
       DotMap computed = DotMap.ofDistinct(keys, n, table, replica, counter, null, "key");
-      DotMap given = DotMap.ofDistinct(keys, hashes, n, table, replica, counter, null, "key");
+      hashed[n] = Long.MIN_VALUE;
+      DotMap given = DotMap.ofDistinct(keys, hashed, n, table, replica, counter, null, "key");
       assertEquals(computed, given);
       for (int i = 0; i < n; i++) {
         assertEquals(computed.key(i), given.key(i));
@@ -67,10 +68,13 @@ final class DotMapSortTest {
   @Test
   void ofDistinct_equalKeysWithEqualHashes_rejected() {
     Object[] keys = {"x", "AaBB", "y", "BBAa", "AaBB"};
-    int[] hashes = Arrays.stream(keys).mapToInt(Object::hashCode).toArray();
+    long[] hashed = new long[5];
+    for (int i = 0; i < 5; i++) {
+      hashed[i] = (long) keys[i].hashCode() << 32 | i;
+    }
     ReplicaId[] table = {ReplicaId.of("a")};
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DotMap.ofDistinct(keys, hashes, 5, table, new int[5], new long[] {1, 2, 3, 4, 5}, null, "element"));
+        () -> DotMap.ofDistinct(keys, hashed, 5, table, new int[5], new long[] {1, 2, 3, 4, 5}, null, "element"));
     assertTrue(e.getMessage().contains("element 'AaBB' appears twice"), e.getMessage());
   }
 }

@@ -116,6 +116,30 @@ public final class DotMap {
     return dotReplica != null && dotReplica[i] >= 0;
   }
 
+  /**
+   * For encoders that read the dots without building them: the replica of key {@code i}'s one dot
+   * as an index for {@link #inlineReplicaId(int)}, or a negative number when the key is not stored
+   * inline (its slot, from {@link #slot(int)}, holds several dots; every single dot is inline).
+   */
+  public int inlineReplica(int i) {
+    return dotReplica == null ? -1 : dotReplica[i];
+  }
+
+  /** The counter of key {@code i}'s one dot; only for a key whose {@link #inlineReplica(int)} is not negative. */
+  public long inlineCounter(int i) {
+    return dotCounter[i];
+  }
+
+  /** The number of replicas that {@link #inlineReplica(int)} indexes. */
+  public int inlineReplicaCount() {
+    return replicas.length;
+  }
+
+  /** The replica of index {@code r} of {@link #inlineReplica(int)}. */
+  public ReplicaId inlineReplicaId(int r) {
+    return replicas[r];
+  }
+
   /** The index of {@code key}, or {@code -1}. */
   public int indexOf(Object key) {
     int h = key.hashCode();
@@ -291,51 +315,96 @@ public final class DotMap {
    */
   public static DotMap ofDistinct(Object[] keys, int n, ReplicaId[] table, int[] replica, long[] counter,
       Object[] slots, String what) {
-    if (n == 0) {
-      return EMPTY;
-    }
     long[] packed = new long[n];
     for (int i = 0; i < n; i++) {
       packed[i] = ((long) keys[i].hashCode() << 32) | i;
     }
-    sortPacked(packed);
-    int[] order = new int[n];
-    int[] hashes = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = (int) packed[i];
-      hashes[i] = (int) (packed[i] >> 32);
+    return ofDistinct(keys, packed, n, table, replica, counter, slots, what);
+  }
+
+  /**
+   * {@link #ofDistinct(Object[], int, ReplicaId[], int[], long[], Object[], String)} with the keys'
+   * hash codes computed by the caller (a decoder that hashes a string's bytes as it reads them, so
+   * the new string never computes its own), each packed with its key's index.
+   *
+   * @param keys the keys, none {@code null} (only the first {@code n} are read; not kept)
+   * @param hashed per key {@code i}, {@code (long) keys[i].hashCode() << 32 | i} (trusted: a wrong
+   *     hash builds a map that cannot find the key); only the first {@code n} are read, and they
+   *     are overwritten
+   * @param n the number of keys
+   * @param table the replicas the inline dots refer to (not kept; may hold others)
+   * @param replica per key, the index in {@code table} of its one dot's replica, or -1 when its
+   *     slot is in {@code slots}
+   * @param counter per key with one dot, its counter
+   * @param slots per key that is not inline, its slot (a {@code Dot[]} of at least two dots,
+   *     ascending); may be {@code null} when every key has one dot
+   * @param what what a key is, for the message of a duplicate
+   * @return the map
+   * @throws IllegalArgumentException if two keys are equal (the message shows the key)
+   */
+  public static DotMap ofDistinct(Object[] keys, long[] hashed, int n, ReplicaId[] table, int[] replica,
+      long[] counter, Object[] slots, String what) {
+    if (n == 0) {
+      return EMPTY;
     }
-    for (int i = 0; i < n; ) {
-      int h = hashes[i];
-      int j = i + 1;
-      while (j < n && hashes[j] == h) {
-        j++;
+    long[] packed = sortPacked(hashed, n);
+    int[] sorted = new int[n];
+    boolean ties = false;
+    for (int i = 0, previous = 0; i < n; i++) {
+      int h = (int) (packed[i] >> 32);
+      sorted[i] = h;
+      ties |= h == previous && i > 0;
+      previous = h;
+    }
+    if (ties) {
+      for (int i = 0; i < n; ) {
+        int h = sorted[i];
+        int j = i + 1;
+        while (j < n && sorted[j] == h) {
+          j++;
+        }
+        if (j - i > 1) {
+          int[] run = new int[j - i];
+          for (int x = i; x < j; x++) {
+            run[x - i] = (int) packed[x];
+          }
+          sortRun(keys, run, 0, j - i, what);
+          for (int x = i; x < j; x++) {
+            packed[x] = (long) h << 32 | run[x - i];
+          }
+        }
+        i = j;
       }
-      if (j - i > 1) {
-        sortRun(keys, order, i, j, what);
-      }
-      i = j;
     }
     Object[] k = new Object[n];
     int[] used = new int[table.length]; // per replica, 1 + its index in the new table, or 0
     int tableSize = 0;
     int slotCount = 0;
+    int[] dr = new int[n];
+    long[] dc = new long[n];
     for (int i = 0; i < n; i++) {
-      int o = order[i];
+      int o = (int) packed[i];
       k[i] = keys[o];
       int r = replica[o];
       if (r < 0) {
         slotCount++;
-      } else if (used[r] == 0) {
-        used[r] = ++tableSize;
+        dr[i] = -1; // numbered below
+      } else {
+        int u = used[r];
+        if (u == 0) {
+          u = ++tableSize;
+          used[r] = u;
+        }
+        dr[i] = u - 1;
+        dc[i] = counter[o];
       }
     }
     if (tableSize == 0) {
       Object[] s = new Object[n];
       for (int i = 0; i < n; i++) {
-        s[i] = slots[order[i]];
+        s[i] = slots[(int) packed[i]];
       }
-      return new DotMap(k, hashes, NO_REPLICAS, null, null, s);
+      return new DotMap(k, sorted, NO_REPLICAS, null, null, s);
     }
     ReplicaId[] t = new ReplicaId[tableSize];
     for (int r = 0; r < table.length; r++) {
@@ -343,62 +412,76 @@ public final class DotMap {
         t[used[r] - 1] = table[r];
       }
     }
-    int[] dr = new int[n];
-    long[] dc = new long[n];
-    Object[] dense = slotCount == 0 ? null : new Object[slotCount];
-    for (int i = 0, next = 0; i < n; i++) {
-      int o = order[i];
-      int r = replica[o];
-      if (r >= 0) {
-        dr[i] = used[r] - 1;
-        dc[i] = counter[o];
-      } else {
-        dense[next] = slots[o];
-        dr[i] = -(++next);
+    Object[] dense = null;
+    if (slotCount > 0) {
+      dense = new Object[slotCount];
+      for (int i = 0, next = 0; i < n; i++) {
+        if (dr[i] < 0) {
+          dense[next] = slots[(int) packed[i]];
+          dr[i] = -(++next);
+        }
       }
     }
-    return new DotMap(k, hashes, t, dr, dc, dense);
+    return new DotMap(k, sorted, t, dr, dc, dense);
   }
 
   /**
-   * Sorts (hash, index) pairs packed in longs whose indexes ascend: for large arrays a stable
-   * radix sort of the hashes, byte by byte (a byte all hashes share is skipped), which gives the
-   * order of {@code Arrays.sort} since equal hashes keep their ascending indexes.
+   * Sorts the first {@code n} (hash, index) pairs packed in longs, all distinct, into the order of
+   * {@code Arrays.sort}; returns the sorted array ({@code packed} itself or a new one of length
+   * {@code n}). Beyond a few dozen pairs: one counting pass and one scatter by the top bits of the
+   * hash into buckets of one or two pairs on average, then each bucket sorted where it lies
+   * (insertion sort, or {@code Arrays.sort} for a bucket larger than {@value #SMALL_BUCKET}, so
+   * hashes chosen to share their top bits cost {@code O(n log n)}, never {@code O(n^2)}).
    */
-  static void sortPacked(long[] packed) {
-    int n = packed.length;
-    if (n < 512) {
-      Arrays.sort(packed);
-      return;
+  static long[] sortPacked(long[] packed, int n) {
+    if (n < 64) {
+      Arrays.sort(packed, 0, n);
+      return packed;
     }
-    long[] from = packed;
-    long[] to = new long[n];
-    int[] count = new int[256];
-    for (int shift = 32; shift < 64; shift += 8) {
-      Arrays.fill(count, 0);
-      for (long p : from) {
-        // the top byte's sign bit flipped, so negative hashes come first
-        count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++;
-      }
-      if (count[(int) ((from[0] ^ Long.MIN_VALUE) >>> shift) & 0xFF] == n) {
-        continue; // every hash has this byte
-      }
-      for (int b = 0, sum = 0; b < 256; b++) {
-        int c = count[b];
-        count[b] = sum;
-        sum += c;
-      }
-      for (long p : from) {
-        to[count[(int) ((p ^ Long.MIN_VALUE) >>> shift) & 0xFF]++] = p;
-      }
-      long[] t = from;
-      from = to;
-      to = t;
+    int bits = Math.min(16, 31 - Integer.numberOfLeadingZeros(n - 1)); // 1 to 2 pairs a bucket
+    int shift = 64 - bits;
+    int[] end = new int[1 << bits];
+    for (int i = 0; i < n; i++) {
+      // the sign bit flipped, so negative hashes come first
+      end[(int) ((packed[i] ^ Long.MIN_VALUE) >>> shift)]++;
     }
-    if (from != packed) {
-      System.arraycopy(from, 0, packed, 0, n);
+    boolean large = false;
+    for (int b = 0, sum = 0; b < end.length; b++) {
+      int c = end[b];
+      large |= c > SMALL_BUCKET;
+      end[b] = sum; // the bucket's start; its end once the pairs are placed
+      sum += c;
     }
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      long p = packed[i];
+      out[end[(int) ((p ^ Long.MIN_VALUE) >>> shift)]++] = p;
+    }
+    if (large) {
+      for (int b = 0, from = 0; b < end.length; from = end[b++]) {
+        if (end[b] - from > SMALL_BUCKET) {
+          Arrays.sort(out, from, end[b]);
+        }
+      }
+    }
+    // Every pair is in its bucket and the buckets are in order: insertion sort moves pairs within
+    // a bucket only, at most SMALL_BUCKET places (the large buckets are sorted already).
+    for (int i = 1; i < n; i++) {
+      long p = out[i];
+      int j = i - 1;
+      if (out[j] > p) {
+        do {
+          out[j + 1] = out[j];
+          j--;
+        } while (j >= 0 && out[j] > p);
+        out[j + 1] = p;
+      }
+    }
+    return out;
   }
+
+  /** The largest bucket {@link #sortPacked} sorts by insertion. */
+  private static final int SMALL_BUCKET = 32;
 
   /**
    * Sorts {@code order[from, to)} (indexes of keys with one hash) by {@link #TIE_BREAK}, stably,

@@ -48,6 +48,15 @@ public final class Trusted {
      * @return the set (the empty singleton when both are empty)
      */
     ORSet<?> wrap(DotMap entries, CausalContext context);
+
+    /**
+     * The set's own entries, for an encoder that reads the dots without building them: never
+     * mutated (a {@link DotMap} cannot be).
+     *
+     * @param set the set
+     * @return its entries
+     */
+    DotMap entries(ORSet<?> set);
   }
 
   private static volatile Vectors vectors;

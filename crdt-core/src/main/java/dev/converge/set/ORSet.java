@@ -75,8 +75,17 @@ public final class ORSet<E> implements Lattice<ORSet<E>>, Prunable<ORSet<E>> {
 
   static {
     // Converge's decoder builds the entries from input it validated in one pass (see Trusted).
-    Trusted.setSets((entries, context) ->
-        entries.size() == 0 && context.isEmpty() ? EMPTY : new ORSet<>(entries, context));
+    Trusted.setSets(new Trusted.Sets() {
+      @Override
+      public ORSet<?> wrap(DotMap entries, CausalContext context) {
+        return entries.size() == 0 && context.isEmpty() ? EMPTY : new ORSet<>(entries, context);
+      }
+
+      @Override
+      public DotMap entries(ORSet<?> set) {
+        return set.entries;
+      }
+    });
   }
 
   private final DotMap entries;

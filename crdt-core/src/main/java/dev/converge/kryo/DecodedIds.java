@@ -431,17 +431,6 @@ final class DecodedIds {
 
   /** Whether every surrogate of {@code s} is half of a pair (so UTF-8 encodes it losslessly). */
   static boolean wellFormed(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
+    return Wire.unpairedSurrogate(s) < 0;
   }
 }

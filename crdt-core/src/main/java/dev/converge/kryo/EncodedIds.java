@@ -156,6 +156,7 @@ final class EncodedIds {
   }
 
   private static Entry insert(Entry[] table, int i, ReplicaId id) {
+    Wire.checkWellFormed(id.id());
     Entry e = new Entry(id, id.id().getBytes(StandardCharsets.UTF_8));
     if (e.length <= MAX_BYTES) {
       table[i] = e;

@@ -198,6 +198,7 @@ final class Wire {
     String previous = "";
     for (ReplicaId id : sorted) {
       String s = id.id();
+      checkWellFormed(s); // the whole id, as EncodedIds checks it
       writeId(out, previous, s);
       previous = s;
     }
@@ -690,9 +691,57 @@ final class Wire {
    * a length the input claims, so hostile bytes could make it allocate gigabytes.)
    */
   static void writeString(Output out, String s) {
+    int n = s.length();
+    byte[] buffer = out.getBuffer();
+    int p = out.position();
+    // a plain Output's buffer is its capacity: a short ASCII string is written in place
+    if (n < 0x80 && out.getClass() == Output.class && n < buffer.length - p) {
+      int chars = 0;
+      for (int k = 0; k < n; k++) {
+        char c = s.charAt(k);
+        chars |= c;
+        buffer[p + 1 + k] = (byte) c;
+      }
+      if (chars < 0x80) {
+        buffer[p] = (byte) n; // a one-byte varint
+        out.setPosition(p + 1 + n);
+        return;
+      }
+      // not ASCII: the bytes written past the position are overwritten below
+    }
+    checkWellFormed(s);
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     out.writeVarInt(bytes.length, true);
     out.writeBytes(bytes);
+  }
+
+  /**
+   * Refuses a string with an unpaired surrogate: UTF-8 cannot represent it (Java's encoder writes
+   * {@code '?'} in its place), so it would decode to another string, and a set or map holding
+   * both could not be read back.
+   */
+  static void checkWellFormed(String s) {
+    int at = unpairedSurrogate(s);
+    if (at >= 0) {
+      throw new ConvergeKryoException(String.format("cannot write a string of %d characters with an unpaired UTF-16"
+          + " surrogate \\u%04X at index %d: UTF-8 cannot represent it", s.length(), (int) s.charAt(at), at));
+    }
+  }
+
+  /** The index of the first surrogate of {@code s} that is not half of a pair, or -1. */
+  static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return i;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static String readString(Input in, Settings settings) {

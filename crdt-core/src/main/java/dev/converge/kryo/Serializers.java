@@ -13,6 +13,7 @@ import dev.converge.causal.Siblings;
 import dev.converge.causal.VersionVector;
 import dev.converge.counter.GCounter;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Tagged;
 import dev.converge.internal.Trusted;
 import dev.converge.counter.PNCounter;
 import dev.converge.map.ORMap;
@@ -867,8 +868,16 @@ final class Serializers {
       }
     }
 
+    /**
+     * Reads the map in one pass into arrays, checking what {@link ORMap#of} checks: each key's
+     * values and dots go into the arrays of its slot, each value's class is the zero's, each dot
+     * is checked against the context's vector (kept per table index, so no {@code Dot} is built
+     * for the lookup) or its cloud, and {@link DotMap#ofDistinct} finds repeated keys while
+     * sorting by hash. Repeated dots are found on packed (replica index, counter) longs: the
+     * first dots of the keys come in ascending order from an encoder, so only the others are
+     * sorted and then merged with them (everything is sorted when they do not).
+     */
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     ORMap<?, ?> readBody(Kryo kryo, Input in) {
       ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
@@ -877,33 +886,254 @@ final class Serializers {
       if (!(zero instanceof Lattice)) {
         throw Wire.fail(in, at, "the zero value is not a Lattice: " + zero.getClass().getName());
       }
+      Class<?> valueClass = zero.getClass();
       int keyCodec = Wire.readCodec(in);
       Registration keyType = Wire.readCodecClass(kryo, in, keyCodec);
       int valueCodec = Wire.readCodec(in);
       Registration valueType = Wire.readCodecClass(kryo, in, valueCodec);
       int n = Wire.readCount(in, settings, 5, "key");
-      Map<Object, Map<Dot, Lattice>> entries = new HashMap<>();
+      long[] seen = countersByIndex(c.versionVector(), table);
+      int cap = Wire.capacity(n);
+      Object[] keys = new Object[cap];
+      Object[] slots = new Object[cap];
+      Dots dots = new Dots(cap, table);
       for (int k = 0; k < n; k++) {
+        if (k == cap) {
+          cap = (int) Math.min(n, 2L * cap);
+          keys = Arrays.copyOf(keys, cap);
+          slots = Arrays.copyOf(slots, cap);
+        }
         Object key = Wire.readValue(kryo, in, settings, keyCodec, keyType, "an ORMap's keys");
+        int mat = in.position();
         int m = Wire.readCount(in, settings, 3, "value");
-        Map<Dot, Lattice> byDot = new LinkedHashMap<>(Wire.capacity(m));
+        if (m == 0) {
+          throw Wire.fail(in, mat, "key '" + key + "' has no values");
+        }
+        Dot[] ds = new Dot[Wire.capacity(m)];
+        Object[] vs = new Object[ds.length];
+        boolean ascending = true;
+        int lastIndex = -1;
+        long lastCounter = 0;
         for (int v = 0; v < m; v++) {
-          ReplicaId r = Wire.readReplica(in, table);
-          Dot d = new Dot(r, Wire.readCounter(in, "counter of a dot"));
+          if (v == ds.length) {
+            ds = Arrays.copyOf(ds, (int) Math.min(m, 2L * v));
+            vs = Arrays.copyOf(vs, ds.length);
+          }
+          int dat = in.position();
+          int index = in.readVarInt(true);
+          if (index < 0 || index >= table.length) {
+            throw Wire.fail(in, dat, "replica index " + Integer.toUnsignedString(index) + " outside the table of "
+                + table.length);
+          }
+          long counter = Wire.readCounter(in, "counter of a dot");
+          Dot d = new Dot(table[index], counter);
+          if (counter > seen[index] && !c.contains(d)) {
+            throw Wire.fail(in, dat, "dot " + d + " of key '" + key + "' is not in the context " + c);
+          }
           int vat = in.position();
           Object value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
-          if (!(value instanceof Lattice) || value.getClass() != zero.getClass()) {
-            throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + zero.getClass().getName());
+          if (value.getClass() != valueClass) {
+            throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + valueClass.getName());
           }
-          if (byDot.put(d, (Lattice) value) != null) {
-            throw Wire.fail(in, vat, "dot " + d + " repeats");
+          if (index < lastIndex || index == lastIndex && counter <= lastCounter) {
+            ascending = false; // the table is sorted: index order is replica order
           }
+          lastIndex = index;
+          lastCounter = counter;
+          ds[v] = d;
+          vs[v] = value;
+          dots.add(index, counter, v == 0);
         }
-        if (entries.put(key, byDot) != null) {
-          throw Wire.fail(in, in.position(), "key '" + key + "' appears twice");
+        if (ds.length != m) {
+          ds = Arrays.copyOf(ds, m);
+          vs = Arrays.copyOf(vs, m);
+        }
+        if (!ascending) {
+          sortByDot(ds, vs);
+        }
+        keys[k] = key;
+        slots[k] = Tagged.wrap(ds, vs);
+      }
+      Dot reused = dots.repeated(slots, n);
+      if (reused != null) {
+        throw Wire.fail(in, in.position(), reusedMessage(reused, keys, slots, n));
+      }
+      int[] noInline = new int[n];
+      Arrays.fill(noInline, -1);
+      DotMap entries;
+      try {
+        entries = DotMap.ofDistinct(keys, n, NO_REPLICAS, noInline, null, slots, "key");
+      } catch (IllegalArgumentException e) {
+        throw Wire.fail(in, in.position(), e.getMessage());
+      }
+      return MAPS.wrap((Lattice<?>) zero, entries, c);
+    }
+
+    private static final Trusted.Maps MAPS = Trusted.maps();
+    private static final ReplicaId[] NO_REPLICAS = {};
+
+    /** Per index of {@code table}, the counter of that replica in {@code v} (0 when absent). */
+    private static long[] countersByIndex(VersionVector v, ReplicaId[] table) {
+      long[] out = new long[table.length];
+      for (int i = 0, j = 0; i < v.size(); i++) {
+        ReplicaId r = v.replicaAt(i);
+        while (!table[j].equals(r)) {
+          j++; // both ascending, and the vector was read from this table
+        }
+        out[j] = v.counterAt(i);
+      }
+      return out;
+    }
+
+    /** Sorts one key's dots (distinct, in any order) ascending, moving the values along. */
+    private static void sortByDot(Dot[] ds, Object[] vs) {
+      Integer[] order = new Integer[ds.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (x, y) -> ds[x].compareTo(ds[y]));
+      Dot[] d = ds.clone();
+      Object[] v = vs.clone();
+      for (int i = 0; i < order.length; i++) {
+        ds[i] = d[order[i]];
+        vs[i] = v[order[i]];
+      }
+    }
+
+    /** The message for a dot that tags two values: names the key (or both keys) holding it. */
+    private static String reusedMessage(Dot reused, Object[] keys, Object[] slots, int n) {
+      List<Object> owners = new ArrayList<>(2);
+      for (int k = 0; k < n && owners.size() < 2; k++) {
+        Tagged t = (Tagged) slots[k];
+        for (int i = 0; i < t.size(); i++) {
+          if (t.dot(i).equals(reused)) {
+            owners.add(keys[k]);
+          }
         }
       }
-      return ORMap.of((Lattice) zero, c, (Map) entries);
+      String where = owners.size() < 2 ? "a key" // not reached: sorting found it twice
+          : owners.get(0) == owners.get(1) ? "key '" + owners.get(0) + "'"
+          : "keys '" + owners.get(0) + "' and '" + owners.get(1) + "'";
+      return "dot " + reused + " tags two values (" + where + "): replica " + reused.replica() + " reused a dot";
+    }
+
+    /**
+     * The dots of a map being decoded, to find one that tags two values: each as its replica's
+     * index in the table and its counter, packed in a long ({@code index << 40 | counter}, which
+     * orders them as dots), kept apart as the first dots of their keys (ascending when an encoder
+     * wrote them) and the others (few: the values of concurrent updates). A counter of 2^40 or
+     * more (never in practice) makes {@link #repeated} sort every dot as a {@link Dot} instead.
+     */
+    private static final class Dots {
+      private static final int COUNTER_BITS = 40;
+      private static final int MAX_INDEX = 1 << (63 - COUNTER_BITS);
+
+      private final ReplicaId[] table;
+      private long[] firsts;
+      private int firstCount;
+      private boolean firstsAscending = true;
+      private long[] others = new long[16];
+      private int otherCount;
+      /** Whether a dot did not fit in the packed form. */
+      private boolean unpacked;
+
+      Dots(int keys, ReplicaId[] table) {
+        this.firsts = new long[Math.max(keys, 1)];
+        this.table = table;
+      }
+
+      /** Adds a dot, the first of its key's values or not. */
+      void add(int index, long counter, boolean first) {
+        if (counter >>> COUNTER_BITS != 0 || index >= MAX_INDEX) {
+          unpacked = true;
+          return;
+        }
+        long p = (long) index << COUNTER_BITS | counter;
+        if (first) {
+          if (firstCount == firsts.length) {
+            firsts = Arrays.copyOf(firsts, 2 * firstCount);
+          }
+          if (firstCount > 0 && firsts[firstCount - 1] >= p) {
+            firstsAscending = false;
+          }
+          firsts[firstCount++] = p;
+        } else {
+          if (otherCount == others.length) {
+            others = Arrays.copyOf(others, 2 * otherCount);
+          }
+          others[otherCount++] = p;
+        }
+      }
+
+      /**
+       * A dot added twice, or {@code null}. {@code slots} holds the {@link Tagged} values of the
+       * {@code n} keys, whose dots are these.
+       */
+      Dot repeated(Object[] slots, int n) {
+        if (unpacked) {
+          return repeatedDot(slots, n);
+        }
+        if (!firstsAscending) {
+          long[] all = Arrays.copyOf(firsts, firstCount + otherCount);
+          System.arraycopy(others, 0, all, firstCount, otherCount);
+          Arrays.sort(all);
+          return unpack(repeatedNeighbour(all, all.length));
+        }
+        if (otherCount == 0) {
+          return null;
+        }
+        Arrays.sort(others, 0, otherCount);
+        long twice = repeatedNeighbour(others, otherCount);
+        if (twice != 0) {
+          return unpack(twice);
+        }
+        // both ascending: one merge walk
+        for (int i = 0, j = 0; i < firstCount && j < otherCount; ) {
+          long a = firsts[i];
+          long b = others[j];
+          if (a == b) {
+            return unpack(a);
+          }
+          if (a < b) {
+            i++;
+          } else {
+            j++;
+          }
+        }
+        return null;
+      }
+
+      /** A value of the sorted {@code a[0..n)} that its neighbour repeats, or 0. */
+      private static long repeatedNeighbour(long[] a, int n) {
+        for (int i = 1; i < n; i++) {
+          if (a[i] == a[i - 1]) {
+            return a[i];
+          }
+        }
+        return 0;
+      }
+
+      private Dot unpack(long p) {
+        return p == 0 ? null : new Dot(table[(int) (p >>> COUNTER_BITS)], p & ((1L << COUNTER_BITS) - 1));
+      }
+
+      /** {@link #repeated} on {@code Dot}s. */
+      private static Dot repeatedDot(Object[] slots, int n) {
+        List<Dot> all = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          Tagged t = (Tagged) slots[k];
+          for (int i = 0; i < t.size(); i++) {
+            all.add(t.dot(i));
+          }
+        }
+        all.sort(null);
+        for (int i = 1; i < all.size(); i++) {
+          if (all.get(i).equals(all.get(i - 1))) {
+            return all.get(i);
+          }
+        }
+        return null;
+      }
     }
   }
 }

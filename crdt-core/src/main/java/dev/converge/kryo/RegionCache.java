@@ -1,6 +1,9 @@
 package dev.converge.kryo;
 
 import com.esotericsoftware.kryo.io.Input;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -25,13 +28,19 @@ final class RegionCache<T> {
 
   private static final class Entry<T> {
     final byte[] bytes;
+    /** The last eight bytes as a little-endian long (entries shorter than eight bytes: unused). */
+    final long tail;
     final T value;
 
     Entry(byte[] bytes, T value) {
       this.bytes = bytes;
+      this.tail = bytes.length >= 8 ? (long) LONGS.get(bytes, bytes.length - 8) : 0;
       this.value = value;
     }
   }
+
+  /** Reads eight bytes of a byte array as one long. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   @SuppressWarnings("unchecked")
   private final Entry<T>[] entries = (Entry<T>[]) new Entry<?>[ENTRIES];
@@ -59,8 +68,11 @@ final class RegionCache<T> {
       }
       byte[] b = e.bytes;
       int n = b.length;
-      // the middle and last bytes first: entries for other tables or ids mostly differ there
-      if (n <= available && buffer[at + (n >>> 1)] == b[n >>> 1] && buffer[at + n - 1] == b[n - 1]
+      // the last eight bytes (else the middle and last byte) first: entries for other tables or
+      // ids mostly differ there (ids such as host-07:2552 differ near their end)
+      if (n <= available
+          && (n >= 8 ? (long) LONGS.get(buffer, at + n - 8) == e.tail
+              : buffer[at + (n >>> 1)] == b[n >>> 1] && buffer[at + n - 1] == b[n - 1])
           && Arrays.equals(buffer, at, at + n, b, 0, n)) {
         in.setPosition(at + n);
         return e.value;

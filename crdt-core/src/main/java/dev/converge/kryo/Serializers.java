@@ -174,6 +174,11 @@ final class Serializers {
     }
 
     @Override
+    boolean isLeaf() {
+      return true;
+    }
+
+    @Override
     void writeBody(Kryo kryo, Output out, GCounter c) {
       VersionVectorSerializer.writeEntries(out, c.counts(), encodedTables);
     }
@@ -188,6 +193,11 @@ final class Serializers {
   static final class PNCounterSerializer extends ConvergeSerializer<PNCounter> {
     PNCounterSerializer(Settings s) {
       super(s, "PNCounter", false);
+    }
+
+    @Override
+    boolean isLeaf() {
+      return true;
     }
 
     @Override
@@ -892,6 +902,7 @@ final class Serializers {
       int valueCodec = Wire.readCodec(in);
       Registration valueType = Wire.readCodecClass(kryo, in, valueCodec);
       int n = Wire.readCount(in, settings, 5, "key");
+      ConvergeSerializer<?> leaf = leafReader(kryo, valueCodec, valueType);
       long[] seen = countersByIndex(c.versionVector(), table);
       int cap = Wire.capacity(n);
       Object[] keys = new Object[cap];
@@ -931,7 +942,8 @@ final class Serializers {
             throw Wire.fail(in, dat, "dot " + d + " of key '" + key + "' is not in the context " + c);
           }
           int vat = in.position();
-          Object value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
+          Object value = leaf != null ? leaf.readChecked(kryo, in)
+              : Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
           if (value.getClass() != valueClass) {
             throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + valueClass.getName());
           }
@@ -967,6 +979,24 @@ final class Serializers {
         throw Wire.fail(in, in.position(), e.getMessage());
       }
       return MAPS.wrap((Lattice<?>) zero, entries, c);
+    }
+
+    /**
+     * The serializer that reads the values directly, or {@code null} for {@code kryo.readObject}:
+     * when they all have one class whose serializer is a Converge {@linkplain
+     * ConvergeSerializer#isLeaf leaf}, Kryo's references are off (so it writes nothing around an
+     * object) and the depth Kryo would count for them is allowed.
+     */
+    private static ConvergeSerializer<?> leafReader(Kryo kryo, int codec, Registration type) {
+      if (codec != Wire.ONE_CLASS || kryo.getReferences()) {
+        return null;
+      }
+      Object s = type.getSerializer();
+      if (!(s instanceof ConvergeSerializer)) {
+        return null;
+      }
+      ConvergeSerializer<?> c = (ConvergeSerializer<?>) s;
+      return c.isLeaf() && c.nestedDepthAllowed(kryo) ? c : null;
     }
 
     private static final Trusted.Maps MAPS = Trusted.maps();

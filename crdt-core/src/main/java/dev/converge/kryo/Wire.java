@@ -323,7 +323,8 @@ final class Wire {
   /**
    * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
    * checked in one pass, so the vector is built without the public factory's copies and re-checks.
-   * A vector naming every replica of the table shares the table's array.
+   * A vector naming every replica of the table shares the table's array (its indexes are then
+   * 0..n-1 and are not kept); the empty vector allocates nothing.
    */
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
@@ -331,7 +332,11 @@ final class Wire {
     if (n > table.length) {
       throw fail(in, at, n + " vector entries but only " + table.length + " replicas in the table");
     }
-    int[] indexes = new int[n];
+    if (n == 0) {
+      return VersionVector.empty();
+    }
+    boolean whole = n == table.length;
+    ReplicaId[] ids = whole ? table : new ReplicaId[n];
     long[] counters = new long[n];
     int previous = -1;
     for (int i = 0; i < n; i++) {
@@ -344,16 +349,12 @@ final class Wire {
         throw fail(in, iat, "vector entries not in ascending replica order: " + table[index] + " after " + table[previous]);
       }
       previous = index;
-      indexes[i] = index;
+      if (!whole) {
+        ids[i] = table[index];
+      }
       counters[i] = readCounter(in, table[index]);
     }
-    if (n == table.length) {
-      return VECTORS.wrap(table, counters); // indexes strictly ascending and n of them: 0..n-1
-    }
-    ReplicaId[] ids = new ReplicaId[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = table[indexes[i]];
-    }
+    // whole: n strictly ascending indexes below n are 0..n-1, so ids is the table itself
     return VECTORS.wrap(ids, counters);
   }
 

@@ -903,6 +903,7 @@ final class Serializers {
       Registration valueType = Wire.readCodecClass(kryo, in, valueCodec);
       int n = Wire.readCount(in, settings, 5, "key");
       ConvergeSerializer<?> leaf = leafReader(kryo, valueCodec, valueType);
+      DecodedIds.Expected[] singles = leaf == null ? null : singleTables(table);
       long[] seen = countersByIndex(c.versionVector(), table);
       int cap = Wire.capacity(n);
       Object[] keys = new Object[cap];
@@ -926,12 +927,12 @@ final class Serializers {
         int lastIndex = -1;
         long lastCounter = 0;
         for (int v = 0; v < m; v++) {
-          if (v == ds.length) {
+          if (v == ds.length) { // grown up to m: the arrays end up exactly m long
             ds = Arrays.copyOf(ds, (int) Math.min(m, 2L * v));
             vs = Arrays.copyOf(vs, ds.length);
           }
           int dat = in.position();
-          int index = in.readVarInt(true);
+          int index = Wire.readVarInt(in);
           if (index < 0 || index >= table.length) {
             throw Wire.fail(in, dat, "replica index " + Integer.toUnsignedString(index) + " outside the table of "
                 + table.length);
@@ -942,8 +943,20 @@ final class Serializers {
             throw Wire.fail(in, dat, "dot " + d + " of key '" + key + "' is not in the context " + c);
           }
           int vat = in.position();
-          Object value = leaf != null ? leaf.readChecked(kryo, in)
-              : Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
+          Object value;
+          if (leaf != null) {
+            if (singles != null) {
+              // the value of an update by one replica usually counts that replica's events only
+              DecodedIds.Expected x = singles[index];
+              if (x == null) {
+                x = singles[index] = DecodedIds.Expected.of(table[index]);
+              }
+              leaf.tables.expect(x.acceptedBy(leaf.settings) ? x : null);
+            }
+            value = leaf.readChecked(kryo, in);
+          } else {
+            value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
+          }
           if (value.getClass() != valueClass) {
             throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + valueClass.getName());
           }
@@ -955,10 +968,6 @@ final class Serializers {
           ds[v] = d;
           vs[v] = value;
           dots.add(index, counter, v == 0);
-        }
-        if (ds.length != m) {
-          ds = Arrays.copyOf(ds, m);
-          vs = Arrays.copyOf(vs, m);
         }
         if (!ascending) {
           sortByDot(ds, vs);
@@ -997,6 +1006,35 @@ final class Serializers {
       }
       ConvergeSerializer<?> c = (ConvergeSerializer<?>) s;
       return c.isLeaf() && c.nestedDepthAllowed(kryo) ? c : null;
+    }
+
+    /** The one-replica tables of the replicas of one map table, made as values need them. */
+    private static final class Singles {
+      final ReplicaId[] of;
+      final DecodedIds.Expected[] tables;
+
+      Singles(ReplicaId[] of) {
+        this.of = of;
+        this.tables = new DecodedIds.Expected[of.length];
+      }
+    }
+
+    /** For the map table decoded last; {@code null} before the first map with leaf values. */
+    private Singles singles;
+
+    /**
+     * Per index of {@code table}, the one-replica table of that replica (filled as values need
+     * them), kept while the map tables decoded are the same array (the same bytes). The pair is one
+     * object, so a serializer shared across threads by mistake never indexes one table's array
+     * with another's indexes (an expectation is checked byte for byte anyway).
+     */
+    private DecodedIds.Expected[] singleTables(ReplicaId[] table) {
+      Singles s = singles;
+      if (s == null || s.of != table) {
+        s = new Singles(table);
+        singles = s;
+      }
+      return s.tables;
     }
 
     private static final Trusted.Maps MAPS = Trusted.maps();

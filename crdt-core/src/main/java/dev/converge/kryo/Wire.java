@@ -37,12 +37,60 @@ final class Wire {
 
   private Wire() {}
 
+  // ---------------------------------------------------------------- varints
+
+  /**
+   * {@code in.readVarInt(true)}: from a plain in-memory {@link Input}, a value of one or two bytes
+   * (counts, indexes and small counters: almost all) is read from the buffer without Kryo's
+   * checks; anything else is left to Kryo, so the result and the position are always Kryo's.
+   */
+  static int readVarInt(Input in) {
+    if (in.getClass() == Input.class) {
+      int p = in.position();
+      if (in.limit() - p >= 2) {
+        byte[] buf = in.getBuffer();
+        int b = buf[p];
+        if (b >= 0) {
+          in.setPosition(p + 1);
+          return b;
+        }
+        int b1 = buf[p + 1];
+        if (b1 >= 0) {
+          in.setPosition(p + 2);
+          return b & 0x7F | b1 << 7;
+        }
+      }
+    }
+    return in.readVarInt(true);
+  }
+
+  /** {@code in.readVarLong(true)}, with the fast path of {@link #readVarInt(Input)}. */
+  static long readVarLong(Input in) {
+    if (in.getClass() == Input.class) {
+      int p = in.position();
+      if (in.limit() - p >= 2) {
+        byte[] buf = in.getBuffer();
+        int b = buf[p];
+        if (b >= 0) {
+          in.setPosition(p + 1);
+          return b;
+        }
+        int b1 = buf[p + 1];
+        if (b1 >= 0) {
+          in.setPosition(p + 2);
+          return b & 0x7F | b1 << 7;
+        }
+      }
+    }
+    return in.readVarLong(true);
+  }
+
   // ---------------------------------------------------------------- reading guards
 
   /** Reads the format version and rejects anything but {@code expected}. */
   static void readVersion(Input in, int expected, String type) {
     int at = in.position();
-    int v = in.readVarInt(true);
+    int v = readVarInt(in);
     if (v != expected) {
       throw fail(in, at, "unknown " + type + " format version " + v + " (this reader knows version " + expected + ")");
     }
@@ -55,7 +103,7 @@ final class Wire {
    */
   static int readCount(Input in, Settings settings, int minBytes, String what) {
     int at = in.position();
-    int n = in.readVarInt(true);
+    int n = readVarInt(in);
     if (n < 0 || n > settings.maxElements()) {
       throw fail(in, at, what + " count " + (n < 0 ? Integer.toUnsignedString(n) : n)
           + " exceeds the limit of " + settings.maxElements());
@@ -77,7 +125,7 @@ final class Wire {
 
   static long readCounter(Input in, String what) {
     int at = in.position();
-    long c = in.readVarLong(true);
+    long c = readVarLong(in);
     if (c < 1) {
       throw fail(in, at, what + " must be >= 1, got " + Long.toUnsignedString(c));
     }
@@ -87,7 +135,7 @@ final class Wire {
   /** {@link #readCounter(Input, String)} for the counter of {@code replica}, naming it only on failure. */
   static long readCounter(Input in, ReplicaId replica) {
     int at = in.position();
-    long c = in.readVarLong(true);
+    long c = readVarLong(in);
     if (c < 1) {
       throw fail(in, at, "counter of replica " + replica + " must be >= 1, got " + Long.toUnsignedString(c));
     }
@@ -255,7 +303,7 @@ final class Wire {
 
   static ReplicaId readReplica(Input in, ReplicaId[] table) {
     int at = in.position();
-    int i = in.readVarInt(true);
+    int i = readVarInt(in);
     if (i < 0 || i >= table.length) {
       throw fail(in, at, "replica index " + Integer.toUnsignedString(i) + " outside the table of " + table.length);
     }
@@ -341,7 +389,7 @@ final class Wire {
     int previous = -1;
     for (int i = 0; i < n; i++) {
       int iat = in.position();
-      int index = in.readVarInt(true);
+      int index = readVarInt(in);
       if (index < 0 || index >= table.length) {
         throw fail(in, iat, "replica index " + Integer.toUnsignedString(index) + " outside the table of " + table.length);
       }
@@ -460,7 +508,7 @@ final class Wire {
 
   static int readCodec(Input in) {
     int at = in.position();
-    int codec = in.readVarInt(true);
+    int codec = readVarInt(in);
     if (codec < NONE || codec > MIXED) {
       throw fail(in, at, "unknown value codec " + codec);
     }
@@ -522,7 +570,8 @@ final class Wire {
     Registration r = readClass(kryo, in);
     int at = in.position();
     Class<?> cls = r.getType();
-    Object v = kryo.readObject(in, cls);
+    // the registration's serializer, as Kryo's readClassAndObject reads what writeClassAndObject wrote
+    Object v = kryo.readObject(in, cls, r.getSerializer());
     if (v == null) {
       throw fail(in, at, "null value inside " + where);
     }
@@ -586,7 +635,7 @@ final class Wire {
         break;
       case ONE_CLASS:
         Class<?> cls = type.getType();
-        v = kryo.readObject(in, cls);
+        v = kryo.readObject(in, cls, type.getSerializer());
         break;
       case MIXED:
         int tag = in.readVarInt(true);
@@ -630,7 +679,7 @@ final class Wire {
 
   static String readString(Input in, Settings settings) {
     int at = in.position();
-    int n = in.readVarInt(true);
+    int n = readVarInt(in);
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }

@@ -217,6 +217,83 @@ final class Serializers {
       GCounter n = GCounter.of(Wire.readVector(in, settings, table));
       return PNCounter.of(p, n);
     }
+
+    /**
+     * A counter of one replica's events, the usual value of an ORMap (written by an update of a
+     * replica that had merged no other replica's count of that key), parsed in place from a plain
+     * in-memory input: version 1, exactly the bytes of {@code x}'s table, then increments and
+     * decrements of at most one entry each, whose counter (at least 1) takes at most four bytes.
+     * Anything else, including any byte {@link #read} would reject, gives {@code null} with the
+     * position unchanged, to be read by {@link #readChecked}: it accepts every input this
+     * accepts, and builds the same counter from it.
+     *
+     * @param x the table expected, accepted under this serializer's settings
+     *     ({@link DecodedIds.Expected#acceptedBy})
+     */
+    PNCounter readOneReplica(Input in, DecodedIds.Expected x) {
+      if (in.getClass() != Input.class) {
+        return null;
+      }
+      byte[] buf = in.getBuffer();
+      int p = in.position();
+      int limit = in.limit();
+      byte[] t = x.bytes;
+      int end = p + 1 + t.length;
+      // the version, the table, and the two counts at least
+      if (end + 2 > limit || buf[p] != VERSION || !Arrays.equals(buf, p + 1, end, t, 0, t.length)) {
+        return null;
+      }
+      p = end;
+      long increments = 0;
+      long decrements = 0;
+      for (int vector = 0; vector < 2; vector++) {
+        int count = buf[p++];
+        long counter = 0;
+        if (count == 1) {
+          // index 0 (the table's one replica), then a counter of up to four bytes (Kryo's varint)
+          if (p + 5 > limit || buf[p++] != 0) {
+            return null;
+          }
+          int b = buf[p++];
+          counter = b & 0x7F;
+          if (b < 0) {
+            b = buf[p++];
+            counter |= (b & 0x7F) << 7;
+            if (b < 0) {
+              b = buf[p++];
+              counter |= (b & 0x7F) << 14;
+              if (b < 0) {
+                b = buf[p++];
+                if (b < 0) {
+                  return null;
+                }
+                counter |= (long) b << 21;
+              }
+            }
+          }
+          if (counter == 0) {
+            return null; // rejected by readChecked, with its message
+          }
+        } else if (count != 0) {
+          return null;
+        }
+        if (vector == 0) {
+          increments = counter;
+          if (p >= limit) {
+            return null;
+          }
+        } else {
+          decrements = counter;
+        }
+      }
+      in.setPosition(p);
+      return PNCounter.of(oneReplica(x.table, increments), oneReplica(x.table, decrements));
+    }
+
+    /** The counter of {@code table}'s one replica at {@code count} (empty at 0). */
+    private static GCounter oneReplica(ReplicaId[] table, long count) {
+      return count == 0 ? GCounter.empty() : GCounter.of(Wire.VECTORS.wrap(table, new long[] {count}));
+    }
   }
 
   /** The packed stamp. */
@@ -945,15 +1022,7 @@ final class Serializers {
           int vat = in.position();
           Object value;
           if (leaf != null) {
-            if (singles != null) {
-              // the value of an update by one replica usually counts that replica's events only
-              DecodedIds.Expected x = singles[index];
-              if (x == null) {
-                x = singles[index] = DecodedIds.Expected.of(table[index]);
-              }
-              leaf.tables.expect(x.acceptedBy(leaf.settings) ? x : null);
-            }
-            value = leaf.readChecked(kryo, in);
+            value = readLeaf(kryo, in, leaf, singles, table, index);
           } else {
             value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
           }
@@ -1006,6 +1075,33 @@ final class Serializers {
       }
       ConvergeSerializer<?> c = (ConvergeSerializer<?>) s;
       return c.isLeaf() && c.nestedDepthAllowed(kryo) ? c : null;
+    }
+
+    /**
+     * A value read by {@code leaf}, which probably counts the events of replica {@code index} of
+     * {@code table} only (the value of an update by that replica, which had merged no other
+     * replica's count of that key): a PNCounter of that one replica is parsed in place, anything
+     * else read with that table expected (see {@link DecodedIds#expect}).
+     */
+    private static Object readLeaf(Kryo kryo, Input in, ConvergeSerializer<?> leaf, DecodedIds.Expected[] singles,
+        ReplicaId[] table, int index) {
+      DecodedIds.Expected x = singles[index];
+      if (x == null) {
+        x = DecodedIds.Expected.of(table[index]);
+        singles[index] = x;
+      }
+      if (!x.acceptedBy(leaf.settings)) {
+        leaf.tables.expect(null);
+        return leaf.readChecked(kryo, in);
+      }
+      if (leaf instanceof PNCounterSerializer) {
+        PNCounter c = ((PNCounterSerializer) leaf).readOneReplica(in, x);
+        if (c != null) {
+          return c;
+        }
+      }
+      leaf.tables.expect(x);
+      return leaf.readChecked(kryo, in);
     }
 
     /** The one-replica tables of the replicas of one map table, made as values need them. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.converge.Lattice;
@@ -194,6 +195,76 @@ final class ORMapDecodeTest {
         assertArrayEquals(bytes, Fixtures.write(k, d));
       }
     }
+  }
+
+  @Test
+  void decode_everyByteOfAMapChanged_sameOutcomeAsWithoutTheLeafShortcuts() {
+    // A reader whose limit on string bytes (3) is below the length of the one-replica tables'
+    // encodings (4) reads every value through kryo's generic path: the oracle.
+    Kryo generic = Fixtures.kryo(new Settings(1 << 24, 3, 64, false, 1024));
+    ORMap<String, PNCounter> m = ORMap.<String, PNCounter>empty(PNCounter.empty())
+        .update(A, "x", q -> q.increment(A, 300).decrement(A, 1))
+        .update(A, "y", q -> q.increment(A, 1L << 21));
+    m = m.merge(ORMap.<String, PNCounter>empty(PNCounter.empty()).update(B, "x", q -> q.decrement(B, 2)))
+        .update(C, "z", q -> q.increment(C, 1));
+    byte[] valid = Fixtures.write(kryo, m);
+    assertEquals(m, Fixtures.read(generic, valid));
+    int[] replacements = {0, 1, 2, 3, 0x7F, 0x80, 0x81, 0xFF};
+    int decoded = 0;
+    for (int at = 0; at < valid.length; at++) {
+      for (int delta : new int[] {-1, 1}) {
+        decoded += sameOutcome(kryo, generic, changed(valid, at, valid[at] + delta));
+      }
+      for (int r : replacements) {
+        decoded += sameOutcome(kryo, generic, changed(valid, at, r));
+      }
+    }
+    assertTrue(decoded > valid.length, "changes that still decode: " + decoded);
+  }
+
+  private static byte[] changed(byte[] bytes, int at, int value) {
+    byte[] out = bytes.clone();
+    out[at] = (byte) value;
+    return out;
+  }
+
+  /** Both readers reject the bytes, or both decode equal maps with keys in the same order: 1 then. */
+  private static int sameOutcome(Kryo kryo, Kryo generic, byte[] bytes) {
+    Object a = readOrException(kryo, bytes);
+    Object b = readOrException(generic, bytes);
+    String where = Fixtures.hex(bytes);
+    if (a == null || b == null || a instanceof Exception || b instanceof Exception) {
+      // a changed class id may read Kryo's null
+      assertEquals(b == null, a == null, where);
+      assertEquals(b instanceof Exception, a instanceof Exception, () -> where + ": " + a + " vs " + b);
+      return 0;
+    }
+    assertEquals(b, a, where);
+    assertEquals(b.toString(), a.toString(), where);
+    if (a instanceof ORMap) {
+      for (Object k : ((ORMap<?, ?>) a).keySet()) {
+        assertEquals(new ArrayList<>(((ORMap<?, ?>) b).valuesByDot(k).entrySet()),
+            new ArrayList<>(((ORMap<?, ?>) a).valuesByDot(k).entrySet()), where);
+      }
+    }
+    return 1;
+  }
+
+  private static Object readOrException(Kryo k, byte[] bytes) {
+    try {
+      return Fixtures.read(k, bytes);
+    } catch (KryoException e) {
+      return e;
+    }
+  }
+
+  @Test
+  void decode_valuesDeeperThanTheLimit_rejectedAsWithoutTheLeafShortcuts() {
+    Kryo shallow = Fixtures.kryo(new Settings(1 << 24, 1 << 28, 1, false, 1024));
+    ORMap<String, PNCounter> m = ORMap.<String, PNCounter>empty(PNCounter.empty()).update(A, "x", q -> q.increment(A, 1));
+    byte[] bytes = Fixtures.write(shallow, m);
+    ConvergeKryoException e = assertThrows(ConvergeKryoException.class, () -> Fixtures.read(shallow, bytes));
+    assertTrue(e.getMessage().contains("PNCounter nested deeper than 1 levels"), e.getMessage());
   }
 
   // ================================================================== orders an encoder never writes

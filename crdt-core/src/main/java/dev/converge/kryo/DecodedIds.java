@@ -131,7 +131,8 @@ final class DecodedIds {
   /**
    * Tells the next reads which table they will probably find: one whose bytes are those of
    * {@code x} is {@code x}'s table, without a lookup. As with a cached table, the bytes decide, so
-   * an expectation that does not come true costs one comparison, never a wrong table.
+   * an expectation that does not come true costs one comparison, never a wrong table. It holds
+   * until the next call.
    *
    * @param x the table expected, whose bytes {@link Wire#readIds} accepts under the settings of
    *     the reads ({@link Expected#acceptedBy}); {@code null} for none

@@ -839,6 +839,10 @@ final class Serializers {
    * order of its first dot): the key, its number of values, and per value its dot and the value.
    */
   static final class ORMapSerializer extends ConvergeSerializer<ORMap<?, ?>> {
+    /** Builds maps from entries the decoder validated (see {@link #readBody}). */
+    private static final Trusted.Maps MAPS = Trusted.maps();
+    private static final ReplicaId[] NO_REPLICAS = {};
+
     ORMapSerializer(Settings s) {
       super(s, "ORMap", true);
     }
@@ -1132,9 +1136,6 @@ final class Serializers {
       }
       return s.tables;
     }
-
-    private static final Trusted.Maps MAPS = Trusted.maps();
-    private static final ReplicaId[] NO_REPLICAS = {};
 
     /** Per index of {@code table}, the counter of that replica in {@code v} (0 when absent). */
     private static long[] countersByIndex(VersionVector v, ReplicaId[] table) {

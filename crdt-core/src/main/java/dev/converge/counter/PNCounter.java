@@ -64,7 +64,7 @@ public final class PNCounter implements Lattice<PNCounter>, Prunable<PNCounter> 
   public static PNCounter of(GCounter increments, GCounter decrements) {
     Objects.requireNonNull(increments, "increments");
     Objects.requireNonNull(decrements, "decrements");
-    return increments.equals(GCounter.empty()) && decrements.equals(GCounter.empty())
+    return increments.counts().isEmpty() && decrements.counts().isEmpty()
         ? EMPTY : new PNCounter(increments, decrements);
   }
 

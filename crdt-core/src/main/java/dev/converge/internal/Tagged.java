@@ -27,6 +27,17 @@ public final class Tagged {
   }
 
   /**
+   * The values over these arrays, not copied and not checked: for decoders that validated them.
+   *
+   * @param dots at least one, strictly ascending, none {@code null}; never mutated afterwards
+   * @param values parallel to {@code dots}, none {@code null}; never mutated afterwards
+   * @return the tagged values
+   */
+  public static Tagged wrap(Dot[] dots, Object[] values) {
+    return new Tagged(dots, values);
+  }
+
+  /**
    * Values by dot, for restoring states from their parts: dots sorted, each checked to be in
    * {@code context} and not yet in {@code used} (which collects them). {@code what} names the
    * owner in messages.

@@ -1,8 +1,11 @@
 package dev.converge.internal;
 
+import dev.converge.Lattice;
 import dev.converge.ReplicaId;
 import dev.converge.causal.CausalContext;
 import dev.converge.causal.VersionVector;
+import dev.converge.counter.GCounter;
+import dev.converge.map.ORMap;
 import dev.converge.set.ORSet;
 import java.util.Objects;
 
@@ -59,8 +62,24 @@ public final class Trusted {
     DotMap entries(ORSet<?> set);
   }
 
+  /** Trusted construction of {@link ORMap}s. */
+  public interface Maps {
+    /**
+     * The map over these entries, this context and this zero value, not checked.
+     *
+     * @param zero the zero value; every value of {@code entries} has its class
+     * @param entries every key non-null and distinct, every slot a {@link Tagged} of at least one
+     *     value; every dot in {@code context} and tagging one value only (as
+     *     {@link DotMap#ofDistinct} builds them from validated input)
+     * @param context the map's context
+     * @return the map
+     */
+    ORMap<?, ?> wrap(Lattice<?> zero, DotMap entries, CausalContext context);
+  }
+
   private static volatile Vectors vectors;
   private static volatile Sets sets;
+  private static volatile Maps maps;
 
   private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -125,5 +144,30 @@ public final class Trusted {
       s = sets;
     }
     return s;
+  }
+
+  /**
+   * Called once, by {@link ORMap}'s static initializer (any other caller is refused).
+   *
+   * @param access the implementation
+   */
+  public static void setMaps(Maps access) {
+    Objects.requireNonNull(access, "access");
+    checkFirstSet(WALKER.getCallerClass(), ORMap.class, maps);
+    maps = access;
+  }
+
+  /**
+   * The trusted map access.
+   *
+   * @return the implementation {@link ORMap} registered
+   */
+  public static Maps maps() {
+    Maps m = maps;
+    if (m == null) {
+      ORMap.empty(GCounter.empty()); // runs ORMap's static initializer, which sets it
+      m = maps;
+    }
+    return m;
   }
 }

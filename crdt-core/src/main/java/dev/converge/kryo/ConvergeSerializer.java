@@ -68,6 +68,17 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
     if (kryo.getDepth() > settings.maxDepth()) {
       throw Wire.fail(in, in.position(), type + " nested deeper than " + settings.maxDepth() + " levels");
     }
+    return readChecked(kryo, in);
+  }
+
+  /**
+   * Reads a value as {@link #read} does, without the depth check: for a decoder that reads values
+   * of a {@linkplain #isLeaf leaf} type inside its own value and checked the depth once for all
+   * of them ({@link #nestedDepthAllowed}), instead of through {@code kryo.readObject}, whose
+   * bookkeeping per object (depth, references, registration lookup) a leaf does not need. The
+   * bytes are the same: Kryo writes nothing around an object when references are off.
+   */
+  final T readChecked(Kryo kryo, Input in) {
     int start = in.position();
     try {
       return readValue(kryo, in);
@@ -76,6 +87,23 @@ abstract class ConvergeSerializer<T> extends Serializer<T> {
     } catch (RuntimeException e) {
       throw Wire.invalid(in, type, start, e);
     }
+  }
+
+  /**
+   * Whether the values of this serializer hold no values read through Kryo (counters, vectors),
+   * so that {@link #readChecked} may read them without Kryo counting the depth.
+   */
+  boolean isLeaf() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #read} accepts a value one level below the object Kryo is reading now.
+   *
+   * @param kryo the Kryo instance reading
+   */
+  final boolean nestedDepthAllowed(Kryo kryo) {
+    return kryo.getDepth() + 1 <= settings.maxDepth();
   }
 
   private T readValue(Kryo kryo, Input in) {

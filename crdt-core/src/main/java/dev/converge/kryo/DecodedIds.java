@@ -1,6 +1,7 @@
 package dev.converge.kryo;
 
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import dev.converge.ReplicaId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -83,8 +84,40 @@ final class DecodedIds {
   /** Before the first id of a table: the empty key. */
   private static final Entry START = new Entry(new byte[8], 0, null);
 
+  /**
+   * A table of one replica id with its encoding: what a decoder expects the next table to be
+   * ({@link #expect}).
+   */
+  static final class Expected {
+    final byte[] bytes;
+    final ReplicaId[] table;
+
+    private Expected(byte[] bytes, ReplicaId[] table) {
+      this.bytes = bytes;
+      this.table = table;
+    }
+
+    /**
+     * The table of {@code id} alone, with the bytes {@link Wire#writeIds} writes for it.
+     *
+     * @param id a replica id, as {@link Wire#readIds} returns them
+     */
+    static Expected of(ReplicaId id) {
+      Output out = new Output(8 + 3 * id.id().length());
+      Wire.writeIds(out, new ReplicaId[] {id});
+      return new Expected(out.toBytes(), new ReplicaId[] {id});
+    }
+
+    /** Whether {@link Wire#readIds} accepts these bytes under {@code settings}. */
+    boolean acceptedBy(Settings settings) {
+      return bytes.length <= settings.maxBytes();
+    }
+  }
+
   /** Whole tables by their bytes. */
   private final RegionCache<ReplicaId[]> tables = new RegionCache<>();
+  /** The table the next read is expected to find, or {@code null}. */
+  private Expected expected;
   private Entry[] entries;
   private int victim;
 
@@ -94,6 +127,15 @@ final class DecodedIds {
    * write into it (vectors decoded with it share it).
    */
   ReplicaId[] read(Input in, Settings settings) {
+    Expected x = expected;
+    if (x != null && RegionCache.inPlace(in)) {
+      byte[] b = x.bytes;
+      int at = in.position();
+      if (b.length <= in.limit() - at && Arrays.equals(in.getBuffer(), at, at + b.length, b, 0, b.length)) {
+        in.setPosition(at + b.length);
+        return x.table;
+      }
+    }
     ReplicaId[] known = tables.lookup(in);
     if (known != null) {
       return known;
@@ -118,6 +160,20 @@ final class DecodedIds {
    * Reads a table from a plain byte-array input: {@link Wire#readIds(Input, Settings)} with the
    * ids found here, then remembers it in the table cache.
    */
+
+  /**
+   * Tells the next reads which table they will probably find: one whose bytes are those of
+   * {@code x} is {@code x}'s table, without a lookup. As with a cached table, the bytes decide, so
+   * an expectation that does not come true costs one comparison, never a wrong table. It holds
+   * until the next call.
+   *
+   * @param x the table expected, whose bytes {@link Wire#readIds} accepts under the settings of
+   *     the reads ({@link Expected#acceptedBy}); {@code null} for none
+   */
+  void expect(Expected x) {
+    expected = x;
+  }
+
   private ReplicaId[] readInPlace(Input in, Settings settings) {
     Entry[] table = entries;
     if (table == null) {

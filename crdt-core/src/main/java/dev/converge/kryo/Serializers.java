@@ -13,6 +13,7 @@ import dev.converge.causal.Siblings;
 import dev.converge.causal.VersionVector;
 import dev.converge.counter.GCounter;
 import dev.converge.internal.DotMap;
+import dev.converge.internal.Tagged;
 import dev.converge.internal.Trusted;
 import dev.converge.counter.PNCounter;
 import dev.converge.map.ORMap;
@@ -167,6 +168,11 @@ final class Serializers {
     }
 
     @Override
+    boolean isLeaf() {
+      return true;
+    }
+
+    @Override
     void writeBody(Kryo kryo, Output out, GCounter c) {
       VersionVectorSerializer.writeEntries(out, c.counts(), encodedTables);
     }
@@ -181,6 +187,11 @@ final class Serializers {
   static final class PNCounterSerializer extends ConvergeSerializer<PNCounter> {
     PNCounterSerializer(Settings s) {
       super(s, "PNCounter", false);
+    }
+
+    @Override
+    boolean isLeaf() {
+      return true;
     }
 
     @Override
@@ -199,6 +210,83 @@ final class Serializers {
       GCounter p = GCounter.of(Wire.readVector(in, settings, table));
       GCounter n = GCounter.of(Wire.readVector(in, settings, table));
       return PNCounter.of(p, n);
+    }
+
+    /**
+     * A counter of one replica's events, the usual value of an ORMap (written by an update of a
+     * replica that had merged no other replica's count of that key), parsed in place from a plain
+     * in-memory input: version 1, exactly the bytes of {@code x}'s table, then increments and
+     * decrements of at most one entry each, whose counter (at least 1) takes at most four bytes.
+     * Anything else, including any byte {@link #read} would reject, gives {@code null} with the
+     * position unchanged, to be read by {@link #readChecked}: it accepts every input this
+     * accepts, and builds the same counter from it.
+     *
+     * @param x the table expected, accepted under this serializer's settings
+     *     ({@link DecodedIds.Expected#acceptedBy})
+     */
+    PNCounter readOneReplica(Input in, DecodedIds.Expected x) {
+      if (in.getClass() != Input.class) {
+        return null;
+      }
+      byte[] buf = in.getBuffer();
+      int p = in.position();
+      int limit = in.limit();
+      byte[] t = x.bytes;
+      int end = p + 1 + t.length;
+      // the version, the table, and the two counts at least
+      if (end + 2 > limit || buf[p] != VERSION || !Arrays.equals(buf, p + 1, end, t, 0, t.length)) {
+        return null;
+      }
+      p = end;
+      long increments = 0;
+      long decrements = 0;
+      for (int vector = 0; vector < 2; vector++) {
+        int count = buf[p++];
+        long counter = 0;
+        if (count == 1) {
+          // index 0 (the table's one replica), then a counter of up to four bytes (Kryo's varint)
+          if (p + 5 > limit || buf[p++] != 0) {
+            return null;
+          }
+          int b = buf[p++];
+          counter = b & 0x7F;
+          if (b < 0) {
+            b = buf[p++];
+            counter |= (b & 0x7F) << 7;
+            if (b < 0) {
+              b = buf[p++];
+              counter |= (b & 0x7F) << 14;
+              if (b < 0) {
+                b = buf[p++];
+                if (b < 0) {
+                  return null;
+                }
+                counter |= (long) b << 21;
+              }
+            }
+          }
+          if (counter == 0) {
+            return null; // rejected by readChecked, with its message
+          }
+        } else if (count != 0) {
+          return null;
+        }
+        if (vector == 0) {
+          increments = counter;
+          if (p >= limit) {
+            return null;
+          }
+        } else {
+          decrements = counter;
+        }
+      }
+      in.setPosition(p);
+      return PNCounter.of(oneReplica(x.table, increments), oneReplica(x.table, decrements));
+    }
+
+    /** The counter of {@code table}'s one replica at {@code count} (empty at 0). */
+    private static GCounter oneReplica(ReplicaId[] table, long count) {
+      return count == 0 ? GCounter.empty() : GCounter.of(Wire.VECTORS.wrap(table, new long[] {count}));
     }
   }
 
@@ -500,6 +588,10 @@ final class Serializers {
    * order of its first dot): the key, its number of values, and per value its dot and the value.
    */
   static final class ORMapSerializer extends ConvergeSerializer<ORMap<?, ?>> {
+    /** Builds maps from entries the decoder validated (see {@link #readBody}). */
+    private static final Trusted.Maps MAPS = Trusted.maps();
+    private static final ReplicaId[] NO_REPLICAS = {};
+
     ORMapSerializer(Settings s) {
       super(s, "ORMap", true);
     }
@@ -616,8 +708,16 @@ final class Serializers {
       }
     }
 
+    /**
+     * Reads the map in one pass into arrays, checking what {@link ORMap#of} checks: each key's
+     * values and dots go into the arrays of its slot, each value's class is the zero's, each dot
+     * is checked against the context's vector (kept per table index, so no {@code Dot} is built
+     * for the lookup) or its cloud, and {@link DotMap#ofDistinct} finds repeated keys while
+     * sorting by hash. Repeated dots are found on packed (replica index, counter) longs: the
+     * first dots of the keys come in ascending order from an encoder, so only the others are
+     * sorted and then merged with them (everything is sorted when they do not).
+     */
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     ORMap<?, ?> readBody(Kryo kryo, Input in) {
       ReplicaId[] table = Wire.Table.read(in, settings, tables);
       CausalContext c = Wire.readContext(in, settings, table);
@@ -626,33 +726,328 @@ final class Serializers {
       if (!(zero instanceof Lattice)) {
         throw Wire.fail(in, at, "the zero value is not a Lattice: " + zero.getClass().getName());
       }
+      Class<?> valueClass = zero.getClass();
       int keyCodec = Wire.readCodec(in);
       Registration keyType = Wire.readCodecClass(kryo, in, keyCodec);
       int valueCodec = Wire.readCodec(in);
       Registration valueType = Wire.readCodecClass(kryo, in, valueCodec);
       int n = Wire.readCount(in, settings, 5, "key");
-      Map<Object, Map<Dot, Lattice>> entries = new HashMap<>();
+      ConvergeSerializer<?> leaf = leafReader(kryo, valueCodec, valueType);
+      DecodedIds.Expected[] singles = leaf == null ? null : singleTables(table);
+      long[] seen = countersByIndex(c.versionVector(), table);
+      int cap = Wire.capacity(n);
+      Object[] keys = new Object[cap];
+      Object[] slots = new Object[cap];
+      Dots dots = new Dots(cap, table);
       for (int k = 0; k < n; k++) {
-        Object key = Wire.readValue(kryo, in, settings, keyCodec, keyType, "an ORMap's keys");
-        int m = Wire.readCount(in, settings, 3, "value");
-        Map<Dot, Lattice> byDot = new LinkedHashMap<>(Wire.capacity(m));
-        for (int v = 0; v < m; v++) {
-          ReplicaId r = Wire.readReplica(in, table);
-          Dot d = new Dot(r, Wire.readCounter(in, "counter of a dot"));
-          int vat = in.position();
-          Object value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
-          if (!(value instanceof Lattice) || value.getClass() != zero.getClass()) {
-            throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + zero.getClass().getName());
-          }
-          if (byDot.put(d, (Lattice) value) != null) {
-            throw Wire.fail(in, vat, "dot " + d + " repeats");
-          }
+        if (k == cap) {
+          cap = (int) Math.min(n, 2L * cap);
+          keys = Arrays.copyOf(keys, cap);
+          slots = Arrays.copyOf(slots, cap);
         }
-        if (entries.put(key, byDot) != null) {
-          throw Wire.fail(in, in.position(), "key '" + key + "' appears twice");
+        Object key = Wire.readValue(kryo, in, settings, keyCodec, keyType, "an ORMap's keys");
+        int mat = in.position();
+        int m = Wire.readCount(in, settings, 3, "value");
+        if (m == 0) {
+          throw Wire.fail(in, mat, "key '" + key + "' has no values");
+        }
+        Dot[] ds = new Dot[Wire.capacity(m)];
+        Object[] vs = new Object[ds.length];
+        boolean ascending = true;
+        int lastIndex = -1;
+        long lastCounter = 0;
+        for (int v = 0; v < m; v++) {
+          if (v == ds.length) { // grown up to m: the arrays end up exactly m long
+            ds = Arrays.copyOf(ds, (int) Math.min(m, 2L * v));
+            vs = Arrays.copyOf(vs, ds.length);
+          }
+          int dat = in.position();
+          int index = Wire.readVarInt(in);
+          if (index < 0 || index >= table.length) {
+            throw Wire.fail(in, dat, "replica index " + Integer.toUnsignedString(index) + " outside the table of "
+                + table.length);
+          }
+          long counter = Wire.readCounter(in, "counter of a dot");
+          Dot d = new Dot(table[index], counter);
+          if (counter > seen[index] && !c.contains(d)) {
+            throw Wire.fail(in, dat, "dot " + d + " of key '" + key + "' is not in the context " + c);
+          }
+          int vat = in.position();
+          Object value;
+          if (leaf != null) {
+            value = readLeaf(kryo, in, leaf, singles, table, index);
+          } else {
+            value = Wire.readValue(kryo, in, settings, valueCodec, valueType, "an ORMap's values");
+          }
+          if (value.getClass() != valueClass) {
+            throw Wire.fail(in, vat, "a value of " + value.getClass().getName() + " in a map of " + valueClass.getName());
+          }
+          if (index < lastIndex || index == lastIndex && counter <= lastCounter) {
+            ascending = false; // the table is sorted: index order is replica order
+          }
+          lastIndex = index;
+          lastCounter = counter;
+          ds[v] = d;
+          vs[v] = value;
+          dots.add(index, counter, v == 0);
+        }
+        if (!ascending) {
+          sortByDot(ds, vs);
+        }
+        keys[k] = key;
+        slots[k] = Tagged.wrap(ds, vs);
+      }
+      Dot reused = dots.repeated(slots, n);
+      if (reused != null) {
+        throw Wire.fail(in, in.position(), reusedMessage(reused, keys, slots, n));
+      }
+      int[] noInline = new int[n];
+      Arrays.fill(noInline, -1);
+      DotMap entries;
+      try {
+        entries = DotMap.ofDistinct(keys, n, NO_REPLICAS, noInline, null, slots, "key");
+      } catch (IllegalArgumentException e) {
+        throw Wire.fail(in, in.position(), e.getMessage());
+      }
+      return MAPS.wrap((Lattice<?>) zero, entries, c);
+    }
+
+    /**
+     * The serializer that reads the values directly, or {@code null} for {@code kryo.readObject}:
+     * when they all have one class whose serializer is a Converge {@linkplain
+     * ConvergeSerializer#isLeaf leaf}, Kryo's references are off (so it writes nothing around an
+     * object) and the depth Kryo would count for them is allowed.
+     */
+    private static ConvergeSerializer<?> leafReader(Kryo kryo, int codec, Registration type) {
+      if (codec != Wire.ONE_CLASS || kryo.getReferences()) {
+        return null;
+      }
+      Object s = type.getSerializer();
+      if (!(s instanceof ConvergeSerializer)) {
+        return null;
+      }
+      ConvergeSerializer<?> c = (ConvergeSerializer<?>) s;
+      return c.isLeaf() && c.nestedDepthAllowed(kryo) ? c : null;
+    }
+
+    /**
+     * A value read by {@code leaf}, which probably counts the events of replica {@code index} of
+     * {@code table} only (the value of an update by that replica, which had merged no other
+     * replica's count of that key): a PNCounter of that one replica is parsed in place, anything
+     * else read with that table expected (see {@link DecodedIds#expect}).
+     */
+    private static Object readLeaf(Kryo kryo, Input in, ConvergeSerializer<?> leaf, DecodedIds.Expected[] singles,
+        ReplicaId[] table, int index) {
+      DecodedIds.Expected x = singles[index];
+      if (x == null) {
+        x = DecodedIds.Expected.of(table[index]);
+        singles[index] = x;
+      }
+      if (!x.acceptedBy(leaf.settings)) {
+        leaf.tables.expect(null);
+        return leaf.readChecked(kryo, in);
+      }
+      if (leaf instanceof PNCounterSerializer) {
+        PNCounter c = ((PNCounterSerializer) leaf).readOneReplica(in, x);
+        if (c != null) {
+          return c;
         }
       }
-      return ORMap.of((Lattice) zero, c, (Map) entries);
+      leaf.tables.expect(x);
+      return leaf.readChecked(kryo, in);
+    }
+
+    /** The one-replica tables of the replicas of one map table, made as values need them. */
+    private static final class Singles {
+      final ReplicaId[] of;
+      final DecodedIds.Expected[] tables;
+
+      Singles(ReplicaId[] of) {
+        this.of = of;
+        this.tables = new DecodedIds.Expected[of.length];
+      }
+    }
+
+    /** For the map table decoded last; {@code null} before the first map with leaf values. */
+    private Singles singles;
+
+    /**
+     * Per index of {@code table}, the one-replica table of that replica (filled as values need
+     * them), kept while the map tables decoded are the same array (the same bytes). The pair is one
+     * object, so a serializer shared across threads by mistake never indexes one table's array
+     * with another's indexes (an expectation is checked byte for byte anyway).
+     */
+    private DecodedIds.Expected[] singleTables(ReplicaId[] table) {
+      Singles s = singles;
+      if (s == null || s.of != table) {
+        s = new Singles(table);
+        singles = s;
+      }
+      return s.tables;
+    }
+
+    /** Per index of {@code table}, the counter of that replica in {@code v} (0 when absent). */
+    private static long[] countersByIndex(VersionVector v, ReplicaId[] table) {
+      long[] out = new long[table.length];
+      for (int i = 0, j = 0; i < v.size(); i++) {
+        ReplicaId r = v.replicaAt(i);
+        while (!table[j].equals(r)) {
+          j++; // both ascending, and the vector was read from this table
+        }
+        out[j] = v.counterAt(i);
+      }
+      return out;
+    }
+
+    /** Sorts one key's dots (distinct, in any order) ascending, moving the values along. */
+    private static void sortByDot(Dot[] ds, Object[] vs) {
+      Integer[] order = new Integer[ds.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (x, y) -> ds[x].compareTo(ds[y]));
+      Dot[] d = ds.clone();
+      Object[] v = vs.clone();
+      for (int i = 0; i < order.length; i++) {
+        ds[i] = d[order[i]];
+        vs[i] = v[order[i]];
+      }
+    }
+
+    /** The message for a dot that tags two values: names the key (or both keys) holding it. */
+    private static String reusedMessage(Dot reused, Object[] keys, Object[] slots, int n) {
+      List<Object> owners = new ArrayList<>(2);
+      for (int k = 0; k < n && owners.size() < 2; k++) {
+        Tagged t = (Tagged) slots[k];
+        for (int i = 0; i < t.size(); i++) {
+          if (t.dot(i).equals(reused)) {
+            owners.add(keys[k]);
+          }
+        }
+      }
+      String where = owners.size() < 2 ? "a key" // not reached: sorting found it twice
+          : owners.get(0) == owners.get(1) ? "key '" + owners.get(0) + "'"
+          : "keys '" + owners.get(0) + "' and '" + owners.get(1) + "'";
+      return "dot " + reused + " tags two values (" + where + "): replica " + reused.replica() + " reused a dot";
+    }
+
+    /**
+     * The dots of a map being decoded, to find one that tags two values: each as its replica's
+     * index in the table and its counter, packed in a long ({@code index << 40 | counter}, which
+     * orders them as dots), kept apart as the first dots of their keys (ascending when an encoder
+     * wrote them) and the others (few: the values of concurrent updates). A counter of 2^40 or
+     * more (never in practice) makes {@link #repeated} sort every dot as a {@link Dot} instead.
+     */
+    private static final class Dots {
+      private static final int COUNTER_BITS = 40;
+      private static final int MAX_INDEX = 1 << (63 - COUNTER_BITS);
+
+      private final ReplicaId[] table;
+      private long[] firsts;
+      private int firstCount;
+      private boolean firstsAscending = true;
+      private long[] others = new long[16];
+      private int otherCount;
+      /** Whether a dot did not fit in the packed form. */
+      private boolean unpacked;
+
+      Dots(int keys, ReplicaId[] table) {
+        this.firsts = new long[Math.max(keys, 1)];
+        this.table = table;
+      }
+
+      /** Adds a dot, the first of its key's values or not. */
+      void add(int index, long counter, boolean first) {
+        if (counter >>> COUNTER_BITS != 0 || index >= MAX_INDEX) {
+          unpacked = true;
+          return;
+        }
+        long p = (long) index << COUNTER_BITS | counter;
+        if (first) {
+          if (firstCount == firsts.length) {
+            firsts = Arrays.copyOf(firsts, 2 * firstCount);
+          }
+          if (firstCount > 0 && firsts[firstCount - 1] >= p) {
+            firstsAscending = false;
+          }
+          firsts[firstCount++] = p;
+        } else {
+          if (otherCount == others.length) {
+            others = Arrays.copyOf(others, 2 * otherCount);
+          }
+          others[otherCount++] = p;
+        }
+      }
+
+      /**
+       * A dot added twice, or {@code null}. {@code slots} holds the {@link Tagged} values of the
+       * {@code n} keys, whose dots are these.
+       */
+      Dot repeated(Object[] slots, int n) {
+        if (unpacked) {
+          return repeatedDot(slots, n);
+        }
+        if (!firstsAscending) {
+          long[] all = Arrays.copyOf(firsts, firstCount + otherCount);
+          System.arraycopy(others, 0, all, firstCount, otherCount);
+          Arrays.sort(all);
+          return unpack(repeatedNeighbour(all, all.length));
+        }
+        if (otherCount == 0) {
+          return null;
+        }
+        Arrays.sort(others, 0, otherCount);
+        long twice = repeatedNeighbour(others, otherCount);
+        if (twice != 0) {
+          return unpack(twice);
+        }
+        // both ascending: one merge walk
+        for (int i = 0, j = 0; i < firstCount && j < otherCount; ) {
+          long a = firsts[i];
+          long b = others[j];
+          if (a == b) {
+            return unpack(a);
+          }
+          if (a < b) {
+            i++;
+          } else {
+            j++;
+          }
+        }
+        return null;
+      }
+
+      /** A value of the sorted {@code a[0..n)} that its neighbour repeats, or 0. */
+      private static long repeatedNeighbour(long[] a, int n) {
+        for (int i = 1; i < n; i++) {
+          if (a[i] == a[i - 1]) {
+            return a[i];
+          }
+        }
+        return 0;
+      }
+
+      private Dot unpack(long p) {
+        return p == 0 ? null : new Dot(table[(int) (p >>> COUNTER_BITS)], p & ((1L << COUNTER_BITS) - 1));
+      }
+
+      /** {@link #repeated} on {@code Dot}s. */
+      private static Dot repeatedDot(Object[] slots, int n) {
+        List<Dot> all = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          Tagged t = (Tagged) slots[k];
+          for (int i = 0; i < t.size(); i++) {
+            all.add(t.dot(i));
+          }
+        }
+        all.sort(null);
+        for (int i = 1; i < all.size(); i++) {
+          if (all.get(i).equals(all.get(i - 1))) {
+            return all.get(i);
+          }
+        }
+        return null;
+      }
     }
   }
 }

@@ -40,12 +40,60 @@ final class Wire {
 
   private Wire() {}
 
+  // ---------------------------------------------------------------- varints
+
+  /**
+   * {@code in.readVarInt(true)}: from a plain in-memory {@link Input}, a value of one or two bytes
+   * (counts, indexes and small counters: almost all) is read from the buffer without Kryo's
+   * checks; anything else is left to Kryo, so the result and the position are always Kryo's.
+   */
+  static int readVarInt(Input in) {
+    if (in.getClass() == Input.class) {
+      int p = in.position();
+      if (in.limit() - p >= 2) {
+        byte[] buf = in.getBuffer();
+        int b = buf[p];
+        if (b >= 0) {
+          in.setPosition(p + 1);
+          return b;
+        }
+        int b1 = buf[p + 1];
+        if (b1 >= 0) {
+          in.setPosition(p + 2);
+          return b & 0x7F | b1 << 7;
+        }
+      }
+    }
+    return in.readVarInt(true);
+  }
+
+  /** {@code in.readVarLong(true)}, with the fast path of {@link #readVarInt(Input)}. */
+  static long readVarLong(Input in) {
+    if (in.getClass() == Input.class) {
+      int p = in.position();
+      if (in.limit() - p >= 2) {
+        byte[] buf = in.getBuffer();
+        int b = buf[p];
+        if (b >= 0) {
+          in.setPosition(p + 1);
+          return b;
+        }
+        int b1 = buf[p + 1];
+        if (b1 >= 0) {
+          in.setPosition(p + 2);
+          return b & 0x7F | b1 << 7;
+        }
+      }
+    }
+    return in.readVarLong(true);
+  }
+
   // ---------------------------------------------------------------- reading guards
 
   /** Reads the format version and rejects anything but {@code expected}. */
   static void readVersion(Input in, int expected, String type) {
     int at = in.position();
-    int v = in.readVarInt(true);
+    int v = readVarInt(in);
     if (v != expected) {
       throw fail(in, at, "unknown " + type + " format version " + v + " (this reader knows version " + expected + ")");
     }
@@ -58,7 +106,7 @@ final class Wire {
    */
   static int readCount(Input in, Settings settings, int minBytes, String what) {
     int at = in.position();
-    int n = in.readVarInt(true);
+    int n = readVarInt(in);
     if (n < 0 || n > settings.maxElements()) {
       throw fail(in, at, what + " count " + (n < 0 ? Integer.toUnsignedString(n) : n)
           + " exceeds the limit of " + settings.maxElements());
@@ -80,7 +128,7 @@ final class Wire {
 
   static long readCounter(Input in, String what) {
     int at = in.position();
-    long c = in.readVarLong(true);
+    long c = readVarLong(in);
     if (c < 1) {
       throw fail(in, at, what + " must be >= 1, got " + Long.toUnsignedString(c));
     }
@@ -90,7 +138,7 @@ final class Wire {
   /** {@link #readCounter(Input, String)} for the counter of {@code replica}, naming it only on failure. */
   static long readCounter(Input in, ReplicaId replica) {
     int at = in.position();
-    long c = in.readVarLong(true);
+    long c = readVarLong(in);
     if (c < 1) {
       throw fail(in, at, "counter of replica " + replica + " must be >= 1, got " + Long.toUnsignedString(c));
     }
@@ -259,7 +307,7 @@ final class Wire {
 
   static ReplicaId readReplica(Input in, ReplicaId[] table) {
     int at = in.position();
-    int i = in.readVarInt(true);
+    int i = readVarInt(in);
     if (i < 0 || i >= table.length) {
       throw fail(in, at, "replica index " + Integer.toUnsignedString(i) + " outside the table of " + table.length);
     }
@@ -327,7 +375,8 @@ final class Wire {
   /**
    * Reads {@link #writeVector}: entries in strictly ascending table order, counters at least 1,
    * checked in one pass, so the vector is built without the public factory's copies and re-checks.
-   * A vector naming every replica of the table shares the table's array.
+   * A vector naming every replica of the table shares the table's array (its indexes are then
+   * 0..n-1 and are not kept); the empty vector allocates nothing.
    */
   static VersionVector readVector(Input in, Settings settings, ReplicaId[] table) {
     int at = in.position();
@@ -335,12 +384,16 @@ final class Wire {
     if (n > table.length) {
       throw fail(in, at, n + " vector entries but only " + table.length + " replicas in the table");
     }
-    int[] indexes = new int[n];
+    if (n == 0) {
+      return VersionVector.empty();
+    }
+    boolean whole = n == table.length;
+    ReplicaId[] ids = whole ? table : new ReplicaId[n];
     long[] counters = new long[n];
     int previous = -1;
     for (int i = 0; i < n; i++) {
       int iat = in.position();
-      int index = in.readVarInt(true);
+      int index = readVarInt(in);
       if (index < 0 || index >= table.length) {
         throw fail(in, iat, "replica index " + Integer.toUnsignedString(index) + " outside the table of " + table.length);
       }
@@ -348,16 +401,12 @@ final class Wire {
         throw fail(in, iat, "vector entries not in ascending replica order: " + table[index] + " after " + table[previous]);
       }
       previous = index;
-      indexes[i] = index;
+      if (!whole) {
+        ids[i] = table[index];
+      }
       counters[i] = readCounter(in, table[index]);
     }
-    if (n == table.length) {
-      return VECTORS.wrap(table, counters); // indexes strictly ascending and n of them: 0..n-1
-    }
-    ReplicaId[] ids = new ReplicaId[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = table[indexes[i]];
-    }
+    // whole: n strictly ascending indexes below n are 0..n-1, so ids is the table itself
     return VECTORS.wrap(ids, counters);
   }
 
@@ -528,7 +577,7 @@ final class Wire {
 
   static int readCodec(Input in) {
     int at = in.position();
-    int codec = in.readVarInt(true);
+    int codec = readVarInt(in);
     if (codec < NONE || codec > MIXED) {
       throw fail(in, at, "unknown value codec " + codec);
     }
@@ -590,7 +639,8 @@ final class Wire {
     Registration r = readClass(kryo, in);
     int at = in.position();
     Class<?> cls = r.getType();
-    Object v = kryo.readObject(in, cls);
+    // the registration's serializer, as Kryo's readClassAndObject reads what writeClassAndObject wrote
+    Object v = kryo.readObject(in, cls, r.getSerializer());
     if (v == null) {
       throw fail(in, at, "null value inside " + where);
     }
@@ -654,7 +704,7 @@ final class Wire {
         break;
       case ONE_CLASS:
         Class<?> cls = type.getType();
-        v = kryo.readObject(in, cls);
+        v = kryo.readObject(in, cls, type.getSerializer());
         break;
       case MIXED:
         int tag = in.readVarInt(true);
@@ -746,7 +796,7 @@ final class Wire {
 
   static String readString(Input in, Settings settings) {
     int at = in.position();
-    int n = in.readVarInt(true);
+    int n = readVarInt(in);
     if (n < 0 || n > settings.maxBytes() || (in.getInputStream() == null && n > in.limit() - in.position())) {
       throw fail(in, at, "string of " + Integer.toUnsignedString(n) + " bytes exceeds the input or the limit");
     }

@@ -12,6 +12,7 @@ import dev.converge.internal.DotMap;
 import dev.converge.internal.Pruning;
 import dev.converge.internal.Sizes;
 import dev.converge.internal.Tagged;
+import dev.converge.internal.Trusted;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -60,6 +61,11 @@ import java.util.function.UnaryOperator;
  */
 public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>>, Prunable<ORMap<K, V>> {
 
+  static {
+    // Converge's decoder builds the entries from input it validated in one pass (see Trusted).
+    Trusted.setMaps(ORMap::wrap);
+  }
+
   private final DotMap entries;
   private final CausalContext context;
   private final V zero;
@@ -68,6 +74,12 @@ public final class ORMap<K, V extends Lattice<V>> implements Lattice<ORMap<K, V>
     this.entries = entries;
     this.context = context;
     this.zero = zero;
+  }
+
+  /** The trusted construction path of {@link Trusted.Maps#wrap}: nothing checked or copied. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ORMap<?, ?> wrap(Lattice<?> zero, DotMap entries, CausalContext context) {
+    return new ORMap(entries, context, (Lattice) zero);
   }
 
   /**

@@ -293,6 +293,9 @@ final class DecodedIds {
         if (i > 0 && before.compareTo(s) >= 0) {
           throw Wire.fail(in, at, "replica ids not strictly ascending: " + before + " before " + s);
         }
+        if (Wire.splitsPair(before, p)) {
+          throw Wire.fail(in, at, Wire.splitMessage(i));
+        }
         ReplicaId id = ReplicaId.of(s);
         ids[i] = id;
         previous = id;

@@ -252,6 +252,19 @@ final class Wire {
     }
   }
 
+  /**
+   * Whether an id sharing the first {@code p} characters of {@code previous} (a well-formed id)
+   * takes half of a surrogate pair: its rest, decoded from UTF-8, never starts with the other half,
+   * so the id would hold an unpaired surrogate, which no writer produces and none could write.
+   */
+  static boolean splitsPair(String previous, int p) {
+    return p > 0 && Character.isHighSurrogate(previous.charAt(p - 1));
+  }
+
+  static String splitMessage(int i) {
+    return "replica id " + i + " shares half of a surrogate pair with the previous id";
+  }
+
   /** One id of {@link #writeIds}: the characters it shares with {@code previous}, then the rest. */
   static void writeId(Output out, String previous, String s) {
     int p = 0;
@@ -298,6 +311,9 @@ final class Wire {
       }
       if (i > 0 && previous.compareTo(s) >= 0) {
         throw fail(in, at, "replica ids not strictly ascending: " + previous + " before " + s);
+      }
+      if (splitsPair(previous, p)) {
+        throw fail(in, at, splitMessage(i));
       }
       ids[i] = ReplicaId.of(s);
       previous = s;

@@ -757,28 +757,29 @@ final class Wire {
    * a length the input claims, so hostile bytes could make it allocate gigabytes.)
    */
   static void writeString(Output out, String s) {
-    int n = s.length();
-    byte[] buffer = out.getBuffer();
-    int p = out.position();
-    // a plain Output's buffer is its capacity: a short ASCII string is written in place
-    if (n < 0x80 && out.getClass() == Output.class && n < buffer.length - p) {
-      int chars = 0;
-      for (int k = 0; k < n; k++) {
-        char c = s.charAt(k);
-        chars |= c;
-        buffer[p + 1 + k] = (byte) c;
-      }
-      if (chars < 0x80) {
-        buffer[p] = (byte) n; // a one-byte varint
-        out.setPosition(p + 1 + n);
-        return;
-      }
-      // not ASCII: the bytes written past the position are overwritten below
-    }
-    checkWellFormed(s);
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (holdsQuestionMark(bytes)) {
+      checkWellFormed(s); // Java's encoder writes '?' for an unpaired surrogate
+    }
     out.writeVarInt(bytes.length, true);
     out.writeBytes(bytes);
+  }
+
+  /** Whether {@code b} holds the byte {@code '?'}: eight bytes a step. */
+  static boolean holdsQuestionMark(byte[] b) {
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long x = (long) LONG_LE.get(b, i) ^ 0x3F3F_3F3F_3F3F_3F3FL; // a zero byte where b holds '?'
+      if (((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) != 0) {
+        return true;
+      }
+    }
+    for (; i < b.length; i++) {
+      if (b[i] == '?') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

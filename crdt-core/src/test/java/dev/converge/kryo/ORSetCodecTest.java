@@ -243,6 +243,27 @@ final class ORSetCodecTest {
   // ---------------------------------------------------------------- Wire's string helpers
 
   @Test
+  void holdsQuestionMark_findsTheByteAtEveryPosition() {
+    SplittableRandom rnd = new SplittableRandom(17);
+    for (int n = 0; n <= 40; n++) {
+      byte[] b = new byte[n];
+      for (int k = 0; k < n; k++) {
+        int v;
+        do {
+          v = rnd.nextInt(256);
+        } while (v == '?');
+        b[k] = (byte) v; // every other byte value, including 0x3E, 0x3F ^ 0x80, 0xBF
+      }
+      assertFalse(Wire.holdsQuestionMark(b), "length " + n);
+      for (int at = 0; at < n; at++) {
+        byte[] c = b.clone();
+        c[at] = '?';
+        assertTrue(Wire.holdsQuestionMark(c), "length " + n + ", at " + at);
+      }
+    }
+  }
+
+  @Test
   void hashAscii_isStringHashCodeForAsciiAndMinusOneOtherwise() {
     SplittableRandom rnd = new SplittableRandom(14);
     for (int run = 0; run < 20_000; run++) {

@@ -38,9 +38,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code jmh-result.json} beside the jar ({@code crdt-bench/target/}), and fewer values of the
  * parameters in {@link #QUICK_PARAMS} (version vectors at 1, 16 and 256 replicas; OR-Sets at 1k and 10k
  * elements; multi-value registers at 1 and 8 siblings; serialization of every type plain and the 10k
- * * OR-Set compressed; the floors of the register and of that set). {@code --full} runs every declared value instead (100k-element OR-Sets,
- * vectors at 4 and 64 replicas, 2 and 4 siblings, every compressed payload); a {@code -p} on the
- * command line replaces the quick values of that parameter.
+ * OR-Set compressed; the floors of the register and of that set). {@code --full} runs every
+ * declared value instead (100k-element OR-Sets, vectors at 4 and 64 replicas, 2 and 4 siblings,
+ * every compressed payload and floor); a {@code -p} on the command line replaces the quick values
+ * of that parameter.
  *
  * <p>Duration on 2 cores, estimated from per-class runs (a fork costs its 3.1 s of iterations plus
  * 0.5 to 1.2 s of start-up and set-up): the quick profile of every class about 9 minutes (142

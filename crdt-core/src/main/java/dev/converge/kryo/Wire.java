@@ -48,27 +48,21 @@ final class Wire {
    * checks; anything else is left to Kryo, so the result and the position are always Kryo's.
    */
   static int readVarInt(Input in) {
-    if (in.getClass() == Input.class) {
-      int p = in.position();
-      if (in.limit() - p >= 2) {
-        byte[] buf = in.getBuffer();
-        int b = buf[p];
-        if (b >= 0) {
-          in.setPosition(p + 1);
-          return b;
-        }
-        int b1 = buf[p + 1];
-        if (b1 >= 0) {
-          in.setPosition(p + 2);
-          return b & 0x7F | b1 << 7;
-        }
-      }
-    }
-    return in.readVarInt(true);
+    int v = shortVarInt(in);
+    return v >= 0 ? v : in.readVarInt(true);
   }
 
   /** {@code in.readVarLong(true)}, with the fast path of {@link #readVarInt(Input)}. */
   static long readVarLong(Input in) {
+    int v = shortVarInt(in);
+    return v >= 0 ? v : in.readVarLong(true);
+  }
+
+  /**
+   * A varint of one or two bytes (0 to 16383) read from a plain in-memory input's buffer; -1, with
+   * the position unchanged, for a longer one or another input.
+   */
+  private static int shortVarInt(Input in) {
     if (in.getClass() == Input.class) {
       int p = in.position();
       if (in.limit() - p >= 2) {
@@ -85,7 +79,7 @@ final class Wire {
         }
       }
     }
-    return in.readVarLong(true);
+    return -1;
   }
 
   // ---------------------------------------------------------------- reading guards

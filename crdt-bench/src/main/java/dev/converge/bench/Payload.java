@@ -32,8 +32,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code ReplicatedDataSerializer.toBinary}/{@code fromBinary} (which gzips every {@code ORSet}
  * and {@code ORMap}). A plain payload is Converge with default settings (no compression); a
  * {@code _COMPRESSED} payload is the same value with Converge's
- * {@code Settings.withCompression(true)} (deflate at the default level 1, above 1 KiB). {@link SizeReport} adds Pekko's
- * protobuf message without the gzip step ({@code orsetToProto(..).toByteArray()}).
+ * {@code Settings.withCompression(true)} (deflate at the default level 1, above 1 KiB).
+ * {@link SizeReport} adds Pekko's protobuf message without the gzip step
+ * ({@code orsetToProto(..).toByteArray()}).
  */
 public enum Payload {
   /** A version vector of 16 replicas. */

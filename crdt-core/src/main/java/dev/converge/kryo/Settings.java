@@ -24,7 +24,10 @@ public record Settings(
   /** Deflate's smallest level: for values written once and kept long. */
   public static final int SMALLEST = 9;
 
-  /** No compression (level {@link #FASTEST} when switched on); 16 million elements, 256 MiB bodies, 64 levels of nesting. */
+  /**
+   * No compression (level {@link #FASTEST} when switched on); 16 million elements, 256 MiB bodies,
+   * 64 levels of nesting.
+   */
   public static final Settings DEFAULT = new Settings(1 << 24, 1 << 28, 64, false, 1024, FASTEST);
 
   /**

@@ -77,24 +77,51 @@ public final class Trusted {
     ORMap<?, ?> wrap(Lattice<?> zero, DotMap entries, CausalContext context);
   }
 
-  private static volatile Vectors vectors;
-  private static volatile Sets sets;
-  private static volatile Maps maps;
+  /**
+   * One trusted access: set once, by its owner's static initializer, and read by Converge's
+   * decoders, which run that initializer when they read it first.
+   */
+  private static final class Slot<T> {
+    private final Class<?> owner;
+    /** Runs the owner's static initializer (a call into the class). */
+    private final Runnable initializer;
+    private volatile T access;
+
+    Slot(Class<?> owner, Runnable initializer) {
+      this.owner = owner;
+      this.initializer = initializer;
+    }
+
+    /** Refuses a caller other than the owner, and a second call. */
+    void set(Class<?> caller, T value) {
+      Objects.requireNonNull(value, "access");
+      if (caller != owner) {
+        throw new IllegalStateException("only " + owner.getSimpleName() + " sets its trusted access, not "
+            + caller.getName());
+      }
+      if (access != null) {
+        throw new IllegalStateException(owner.getSimpleName() + "'s trusted access is already set");
+      }
+      access = value;
+    }
+
+    T get() {
+      T a = access;
+      if (a == null) {
+        initializer.run();
+        a = access;
+      }
+      return a;
+    }
+  }
+
+  private static final Slot<Vectors> VECTORS = new Slot<>(VersionVector.class, VersionVector::empty);
+  private static final Slot<Sets> SETS = new Slot<>(ORSet.class, ORSet::empty);
+  private static final Slot<Maps> MAPS = new Slot<>(ORMap.class, () -> ORMap.empty(GCounter.empty()));
 
   private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
   private Trusted() {}
-
-  /** Refuses a setter called by another class than {@code owner}, or called twice. */
-  private static void checkFirstSet(Class<?> caller, Class<?> owner, Object current) {
-    if (caller != owner) {
-      throw new IllegalStateException("only " + owner.getSimpleName() + " sets its trusted access, not "
-          + caller.getName());
-    }
-    if (current != null) {
-      throw new IllegalStateException(owner.getSimpleName() + "'s trusted access is already set");
-    }
-  }
 
   /**
    * Called once, by {@link VersionVector}'s static initializer (any other caller is refused).
@@ -102,9 +129,7 @@ public final class Trusted {
    * @param access the implementation
    */
   public static void setVectors(Vectors access) {
-    Objects.requireNonNull(access, "access");
-    checkFirstSet(WALKER.getCallerClass(), VersionVector.class, vectors);
-    vectors = access;
+    VECTORS.set(WALKER.getCallerClass(), access);
   }
 
   /**
@@ -113,12 +138,7 @@ public final class Trusted {
    * @return the implementation {@link VersionVector} registered
    */
   public static Vectors vectors() {
-    Vectors v = vectors;
-    if (v == null) {
-      VersionVector.empty(); // runs VersionVector's static initializer, which sets it
-      v = vectors;
-    }
-    return v;
+    return VECTORS.get();
   }
 
   /**
@@ -127,9 +147,7 @@ public final class Trusted {
    * @param access the implementation
    */
   public static void setSets(Sets access) {
-    Objects.requireNonNull(access, "access");
-    checkFirstSet(WALKER.getCallerClass(), ORSet.class, sets);
-    sets = access;
+    SETS.set(WALKER.getCallerClass(), access);
   }
 
   /**
@@ -138,12 +156,7 @@ public final class Trusted {
    * @return the implementation {@link ORSet} registered
    */
   public static Sets sets() {
-    Sets s = sets;
-    if (s == null) {
-      ORSet.empty(); // runs ORSet's static initializer, which sets it
-      s = sets;
-    }
-    return s;
+    return SETS.get();
   }
 
   /**
@@ -152,9 +165,7 @@ public final class Trusted {
    * @param access the implementation
    */
   public static void setMaps(Maps access) {
-    Objects.requireNonNull(access, "access");
-    checkFirstSet(WALKER.getCallerClass(), ORMap.class, maps);
-    maps = access;
+    MAPS.set(WALKER.getCallerClass(), access);
   }
 
   /**
@@ -163,11 +174,6 @@ public final class Trusted {
    * @return the implementation {@link ORMap} registered
    */
   public static Maps maps() {
-    Maps m = maps;
-    if (m == null) {
-      ORMap.empty(GCounter.empty()); // runs ORMap's static initializer, which sets it
-      m = maps;
-    }
-    return m;
+    return MAPS.get();
   }
 }

@@ -461,14 +461,12 @@ final class DecodedIds {
 
   /**
    * After an id decoded the plain way: its entry, for the next id's prefix, cached; {@code null}
-   * when its string is not well-formed or too long to cache.
+   * when it is too long to cache. The id is well-formed, so its UTF-8 bytes are its only encoding:
+   * the rest of an id is decoded from UTF-8 (no lone surrogates), and a prefix that splits a
+   * surrogate pair is refused before ({@link Wire#splitsPair}).
    */
   private Entry remember(Entry[] table, ReplicaId id) {
-    String s = id.id();
-    if (!wellFormed(s)) { // a lone surrogate encodes as '?', which decodes to another string
-      return null;
-    }
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = id.id().getBytes(StandardCharsets.UTF_8);
     int n = utf8.length;
     if (n > MAX_KEY_BYTES) {
       return null;
@@ -486,10 +484,5 @@ final class DecodedIds {
     }
     insert(table, e);
     return e;
-  }
-
-  /** Whether every surrogate of {@code s} is half of a pair (so UTF-8 encodes it losslessly). */
-  static boolean wellFormed(String s) {
-    return Wire.unpairedSurrogate(s) < 0;
   }
 }
